@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { isTimeZone } from "../dates.ts";
+import { EMAIL, LANGUAGE_TAG, TAGGING_ENTITY, parseHttpUrl } from "../fields.ts";
+
+const got = (input: unknown) => (input === undefined ? "nothing" : JSON.stringify(input));
+
+const httpUrl = (what: string) =>
+  z.string({ error: (iss) => `expected ${what}, got ${got(iss.input)}` }).refine(
+    (value) => parseHttpUrl(value) !== undefined,
+    { error: (iss) => `expected ${what}, got ${got(iss.input)}` },
+  );
+
+const author = z.union(
+  [
+    z.string().trim().min(1),
+    z.strictObject({
+      name: z.string().trim().min(1),
+      email: z
+        .string()
+        .regex(EMAIL, { error: (iss) => `expected an email address, got ${got(iss.input)}` })
+        .optional(),
+      url: httpUrl("an http(s) URL").optional(),
+    }),
+  ],
+  { error: (iss) => `expected a name or { name, email, url }, got ${got(iss.input)}` },
+);
+
+/**
+ * The site settings, in `wirefeed.config.ts`:
+ * ```ts
+ * import { defineConfig } from "./src/index.ts";
+ * export default defineConfig({ title: "…", description: "…", siteUrl: "https://example.com/", … });
+ * ```
+ */
+export const configSchema = z.strictObject({
+  /** Site title, the channel/feed title. Required. */
+  title: z.string({ error: (iss) => `expected the site title, got ${got(iss.input)}` }).trim().min(1),
+  /** One-line description of the site. Required (RSS requires a channel description). */
+  description: z
+    .string({ error: (iss) => `expected a one-line description, got ${got(iss.input)}` })
+    .trim()
+    .min(1),
+  /** Absolute http(s) URL of the site, path allowed: `https://example.com/blog/`. Required. */
+  siteUrl: httpUrl("an absolute http(s) URL such as https://example.com/").transform((value) => {
+    const url = parseHttpUrl(value) as URL;
+    url.search = "";
+    url.hash = "";
+    if (!url.pathname.endsWith("/")) url.pathname += "/";
+    return url.href;
+  }),
+  /** RFC 4151 tagging entity for derived ids: a domain you own and a year, `"example.com,2025"`. Required. */
+  idAuthority: z.string().regex(TAGGING_ENTITY, {
+    error: (iss) =>
+      `expected a domain you control and a date, like "example.com,2025", got ${got(iss.input)}`,
+  }),
+  /** Site language (RFC 5646). Default `"en"`. */
+  language: z
+    .string()
+    .regex(LANGUAGE_TAG, { error: (iss) => `expected a language tag like "en" or "es-MX", got ${got(iss.input)}` })
+    .default("en"),
+  /** IANA time zone in which a date without a time is read. Default `"UTC"`. */
+  timeZone: z
+    .string()
+    .refine(isTimeZone, { error: (iss) => `expected an IANA time zone like "America/Mexico_City", got ${got(iss.input)}` })
+    .default("UTC"),
+  /** Default author of every article: a name or `{ name, email, url }`. Required (Atom needs an author). */
+  author,
+  /** Folder of Markdown articles, relative to the project. Default `"articles"`. */
+  articlesDir: z.string().min(1).default("articles"),
+  /** Output folder, relative to the project. Default `"dist"`. */
+  outDir: z.string().min(1).default("dist"),
+  /** Permalink of an article relative to `siteUrl`; `:slug`, `:year`, `:month`, `:day`. Default `"posts/:slug/"`. */
+  permalink: z
+    .string()
+    .refine((value) => value.includes(":slug") && !value.startsWith("/") && !/^[a-z]+:/i.test(value), {
+      error: (iss) => `expected a relative path containing :slug, like "posts/:slug/", got ${got(iss.input)}`,
+    })
+    .default("posts/:slug/"),
+  /** Output file names of the main feeds. */
+  files: z
+    .strictObject({
+      rss: z.string().regex(/^[\w.-]+$/).default("rss.xml"),
+      atom: z.string().regex(/^[\w.-]+$/).default("atom.xml"),
+      json: z.string().regex(/^[\w.-]+$/).default("feed.json"),
+    })
+    .prefault({}),
+  /**
+   * Sanitize raw HTML in articles (scripts, styles, iframes, event handlers and javascript:/data:
+   * URLs removed). Turn off only for a site whose every author is trusted. Default true.
+   */
+  sanitize: z.boolean().default(true),
+  /** Hosts whose `<iframe>` embeds survive sanitizing, such as "www.youtube-nocookie.com". Default none. */
+  iframeHosts: z.array(z.string().regex(/^[a-z0-9.-]+$/i)).default([]),
+  /** Number of newest items in the main feed. Default 20. */
+  limit: z.number().int().positive().default(20),
+});
+
+/** What a config file may contain (defaults not yet applied). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** A validated config with every default filled in. */
+export type Config = z.output<typeof configSchema>;
+
+/** Identity helper that gives a config file type checking and editor completion. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}

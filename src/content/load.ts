@@ -1,0 +1,157 @@
+import { lstat, readFile, readdir, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import matter from "gray-matter";
+import yaml from "js-yaml";
+import { type Diagnostic, WirefeedError } from "../errors.ts";
+import type { SourceArticle } from "../model/types.ts";
+
+/** Articles larger than this are refused rather than parsed. */
+export const MAX_ARTICLE_BYTES = 5 * 1024 * 1024;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * YAML's core schema: timestamps stay strings, so that `date: 2025-05-03` keeps the fact that it
+ * has no time of day and is read in the site's time zone (gray-matter's default would make it UTC
+ * midnight). Passing options also turns off gray-matter's process-wide cache of file contents.
+ */
+const matterOptions = {
+  engines: {
+    yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object,
+  },
+};
+
+export interface LoadedArticles {
+  sources: SourceArticle[];
+  diagnostics: Diagnostic[];
+}
+
+/** Read every `*.md` under the articles folder, sorted by path. Problems become diagnostics. */
+export async function loadArticles(root: string, articlesDir: string): Promise<LoadedArticles> {
+  const dir = path.resolve(root, articlesDir);
+  const rel = (absolute: string) => path.relative(root, absolute).split(path.sep).join("/");
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new WirefeedError("ARTICLES_MISSING", `the articles folder does not exist: ${rel(dir) || dir}`, {
+      field: "articlesDir",
+      hint: "create it, or point --articles at the folder that holds your Markdown files",
+    });
+  }
+  const realDir = await realpath(dir);
+  const diagnostics: Diagnostic[] = [];
+  const files = await listMarkdown(dir, realDir, rel, diagnostics);
+  const sources: SourceArticle[] = [];
+  for (const absolute of files) {
+    const file = rel(absolute);
+    const result = await loadArticle(absolute, file);
+    if ("diagnostic" in result) diagnostics.push(result.diagnostic);
+    else sources.push(result.source);
+  }
+  if (files.length === 0) {
+    diagnostics.push({
+      severity: "warning",
+      code: "no-articles",
+      file: rel(dir),
+      message: "no Markdown files found; the feeds will have no items",
+    });
+  }
+  return { sources, diagnostics };
+}
+
+async function listMarkdown(
+  dir: string,
+  realRoot: string,
+  rel: (absolute: string) => string,
+  diagnostics: Diagnostic[],
+): Promise<string[]> {
+  const found: string[] = [];
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue;
+    const absolute = path.join(dir, entry.name);
+    let isDirectory = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await realpath(absolute).catch(() => undefined);
+      if (!target || (target !== realRoot && !target.startsWith(realRoot + path.sep))) {
+        diagnostics.push({
+          severity: "warning",
+          code: "symlink-outside",
+          file: rel(absolute),
+          message: target
+            ? "symbolic link points outside the articles folder; skipped, not followed"
+            : "broken symbolic link; skipped",
+        });
+        continue;
+      }
+      const targetInfo = await lstat(target);
+      isDirectory = targetInfo.isDirectory();
+      isFile = targetInfo.isFile();
+    }
+    if (isDirectory) found.push(...(await listMarkdown(absolute, realRoot, rel, diagnostics)));
+    else if (isFile && entry.name.endsWith(".md")) found.push(absolute);
+  }
+  return found;
+}
+
+type LoadResult = { source: SourceArticle } | { diagnostic: Diagnostic };
+
+async function loadArticle(absolute: string, file: string): Promise<LoadResult> {
+  const fail = (code: string, message: string, line?: number): LoadResult => ({
+    diagnostic: { severity: "error", code, file, ...(line === undefined ? {} : { line }), message },
+  });
+  const size = (await stat(absolute)).size;
+  if (size > MAX_ARTICLE_BYTES) {
+    return fail("file-too-large", `file is ${size} bytes; the limit is ${MAX_ARTICLE_BYTES} bytes (5 MB)`);
+  }
+  const bytes = await readFile(absolute);
+  if (bytes.length === 0) return fail("file-empty", "file is empty; expected front matter and a body");
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return fail("not-utf8", `file is not UTF-8 (first bad byte at offset ${firstInvalidUtf8(bytes)}); save it as UTF-8`);
+  }
+  text = text.replace(/\r\n?/g, "\n");
+  if (!/^---[ \t]*\n/.test(text)) {
+    return fail("front-matter-missing", "no front matter: expected the file to start with a line '---'", 1);
+  }
+  const close = text.slice(4).search(/^---[ \t]*$/m);
+  if (close === -1) return fail("front-matter-unclosed", "front matter is not closed: expected a line '---' after it", 1);
+  let parsed: { data: Record<string, unknown>; content: string };
+  try {
+    parsed = matter(text, matterOptions) as unknown as typeof parsed;
+  } catch (cause) {
+    const mark = (cause as { mark?: { line?: number } }).mark;
+    const reason = (cause as { reason?: string }).reason ?? (cause as Error).message;
+    return fail("yaml-invalid", `front matter is not valid YAML: ${reason}`, mark?.line === undefined ? undefined : mark.line + 2);
+  }
+  if (typeof parsed.data !== "object" || parsed.data === null || Array.isArray(parsed.data)) {
+    return fail("front-matter-invalid", "front matter must be a mapping of keys to values", 2);
+  }
+  const keyLines: Record<string, number> = {};
+  const lines = text.split("\n");
+  for (let index = 1; index < lines.length && !/^---[ \t]*$/.test(lines[index] ?? ""); index++) {
+    const key = /^([^\s#:][^:]*?)\s*:(?:\s|$)/.exec(lines[index] ?? "")?.[1];
+    if (key !== undefined && !(key in keyLines)) keyLines[key.replace(/^["']|["']$/g, "")] = index + 1;
+  }
+  const stem = path.basename(file, ".md");
+  return { source: { file, stem, data: parsed.data, keyLines, body: parsed.content } };
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let low = 0;
+  let high = bytes.length;
+  // The shortest failing prefix, found by bisection; a cut inside a valid sequence also fails,
+  // so step back to the start of that sequence.
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
+      low = mid + 1;
+    } catch {
+      high = mid;
+    }
+  }
+  return low;
+}

@@ -1,0 +1,63 @@
+/**
+ * Checks and normalisations shared by the config schema and the front-matter schema.
+ * Pure functions on strings; no stage-specific knowledge.
+ */
+
+/** RFC 5646-shaped language tag, the pattern the Atom schema also uses for xml:lang. */
+export const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+
+/** A pragmatic address check: one @, no spaces, a dot in the domain. */
+export const EMAIL = /^[^\s@<>()"',;]+@[^\s@<>()"',;]+\.[^\s@<>()"',;]+$/;
+
+/** RFC 4151 tagging entity: a domain name or an email address, a comma, and a date. */
+export const TAGGING_ENTITY =
+  /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+|[^\s@,:]+@[a-z0-9.-]+),\d{4}(?:-\d{2}(?:-\d{2})?)?$/;
+
+/** Parse an absolute http(s) URL into its canonical form, or undefined. */
+export function parseHttpUrl(value: string): URL | undefined {
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  if (!url.hostname) return undefined;
+  return url;
+}
+
+/** An absolute URI of any scheme (tag:, urn:, https:…) in canonical form, or undefined. */
+export function parseAbsoluteUri(value: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(value) || !URL.canParse(value)) return undefined;
+  return new URL(value).href;
+}
+
+/**
+ * An ASCII slug: accents folded, lower case, runs of anything else turned into one hyphen.
+ * "Estados Unidos de México" → "estados-unidos-de-mexico".
+ */
+export function slugify(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/** A slug that is safe as one URL path segment and one file name: no dots-only, no separators. */
+export const SAFE_SLUG = /^[a-z0-9](?:[a-z0-9._~-]*[a-z0-9])?$/i;
+
+/**
+ * Characters that XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone
+ * surrogates) plus the Unicode noncharacters U+FDD0–U+FDEF, which wirefeed reserves as markers.
+ */
+export const XML_INVALID =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function stripXmlInvalid(text: string): string {
+  return text.replace(XML_INVALID, "");
+}
+
+export function hasXmlInvalid(text: string): boolean {
+  XML_INVALID.lastIndex = 0;
+  const found = XML_INVALID.test(text);
+  XML_INVALID.lastIndex = 0;
+  return found;
+}

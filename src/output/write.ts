@@ -1,0 +1,78 @@
+import { randomBytes } from "node:crypto";
+import * as nodeFs from "node:fs/promises";
+import path from "node:path";
+import { WirefeedError } from "../errors.ts";
+import type { OutputFile } from "../model/types.ts";
+
+/** The file operations writing needs; tests pass a double that fails like a full disk. */
+export interface WriteFs {
+  mkdir: (dir: string, options: { recursive: true }) => Promise<unknown>;
+  readFile: (file: string) => Promise<Buffer>;
+  writeFile: (file: string, data: string) => Promise<void>;
+  rename: (from: string, to: string) => Promise<void>;
+  rm: (file: string, options: { force: true }) => Promise<void>;
+}
+
+export const nodeWriteFs: WriteFs = {
+  mkdir: (dir, options) => nodeFs.mkdir(dir, options),
+  readFile: (file) => nodeFs.readFile(file),
+  writeFile: async (file, data) => {
+    // Flushed before the rename, so a crash can never leave a renamed but empty file.
+    const handle = await nodeFs.open(file, "wx");
+    try {
+      await handle.writeFile(data, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+  rename: (from, to) => nodeFs.rename(from, to),
+  rm: (file, options) => nodeFs.rm(file, options),
+};
+
+export interface WriteResult {
+  /** Paths (inside the output folder) whose bytes changed. */
+  written: string[];
+  /** Paths left alone because their bytes were already right: their mtime does not move. */
+  unchanged: string[];
+}
+
+/**
+ * Write every file through a temp file in the same folder and a rename. All temp files are
+ * written before the first rename, so a failure leaves every old file in place; files wirefeed
+ * did not write (CNAME, images) are never touched.
+ */
+export async function writeOutputs(outDir: string, files: readonly OutputFile[], fs: WriteFs = nodeWriteFs): Promise<WriteResult> {
+  const staged: { temp: string; target: string; path: string }[] = [];
+  const unchanged: string[] = [];
+  const suffix = `.wirefeed-${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  const root = path.resolve(outDir);
+  try {
+    for (const file of files) {
+      const target = path.resolve(root, ...file.path.split("/"));
+      if (!target.startsWith(root + path.sep)) {
+        throw new WirefeedError("OUTPUT_UNWRITABLE", `refusing to write outside the output folder: ${file.path}`);
+      }
+      const existing = await fs.readFile(target).catch(() => undefined);
+      if (existing?.equals(Buffer.from(file.contents, "utf8"))) {
+        unchanged.push(file.path);
+        continue;
+      }
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      const temp = `${target}${suffix}`;
+      staged.push({ temp, target, path: file.path });
+      await fs.writeFile(temp, file.contents);
+    }
+  } catch (cause) {
+    await Promise.all(staged.map((entry) => fs.rm(entry.temp, { force: true }).catch(() => undefined)));
+    if (cause instanceof WirefeedError) throw cause;
+    const error = cause as NodeJS.ErrnoException;
+    throw new WirefeedError("OUTPUT_UNWRITABLE", `cannot write to ${outDir}: ${error.code ?? ""} ${error.message}`.trim(), {
+      field: "outDir",
+      cause,
+      hint: error.code === "ENOSPC" ? "the disk is full; the previous feeds are unchanged" : "check that the folder is writable; the previous feeds are unchanged",
+    });
+  }
+  for (const entry of staged) await fs.rename(entry.temp, entry.target);
+  return { written: staged.map((entry) => entry.path), unchanged };
+}
