@@ -105,3 +105,20 @@ export interface OutputFile {
   contents: string;
   mediaType: string;
 }
+
+export type FeedKind = "main" | "tag" | "section" | "author";
+
+/** One published feed, all formats: what the subscribe page and the OPML file list. */
+export interface FeedListing {
+  kind: FeedKind;
+  /** Display name: the site title for the main feed, else the tag, section or author name. */
+  name: string;
+  /** The feed's own title, such as "Test Site: Mexico". */
+  title: string;
+  /** Page the feed is about. */
+  homePageUrl: string;
+  /** Absolute URL of each format's file. */
+  links: Record<FormatKey, string>;
+  /** Number of items in the feed. */
+  itemCount: number;
+}
