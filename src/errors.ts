@@ -63,17 +63,21 @@ export function formatLocation(parts: { file?: string; line?: number; field?: st
   return prefix ? `${prefix}: ` : "";
 }
 
+/**
+ * One line per finding, file first as compilers print them:
+ * `articles/a.md:4: date: expected a date like 2025-05-03 …, got "next tuesday"`.
+ * Warnings carry a `warning:` prefix so they stand apart from the errors that stop a build.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.severity}: ${formatLocation(d)}${d.message}`;
+  return `${d.severity === "warning" ? "warning: " : ""}${formatLocation(d)}${d.message}`;
 }
 
-/** The text a person sees for an error: one line per problem, then a hint line when there is one. */
+/** The text a person sees for an error: one line per problem, a summary, then a hint line when there is one. */
 export function formatError(error: WirefeedError): string {
   const lines =
     error.diagnostics.length > 0
-      ? error.diagnostics.map(formatDiagnostic)
-      : [`error: ${formatLocation(error)}${error.message}`];
-  if (error.diagnostics.length > 0) lines.push(`error: ${error.message}`);
+      ? [...error.diagnostics.map(formatDiagnostic), `wirefeed: ${error.message}`]
+      : [`${formatLocation(error)}${error.message}`];
   if (error.hint) lines.push(`hint: ${error.hint}`);
   return lines.join("\n");
 }

@@ -66,7 +66,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   diagnostics.push(...checkCollisions(articles));
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) {
-    throw new WirefeedError("CONTENT_INVALID", `${errors.length} error(s) in the articles; nothing was written`, {
+    const count = errors.length === 1 ? "1 error" : `${errors.length} errors`;
+    throw new WirefeedError("CONTENT_INVALID", `${count} in the articles; nothing was written and the output folder is unchanged`, {
       diagnostics: sortDiagnostics(diagnostics),
     });
   }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { tsImport } from "tsx/esm/api";
 import type { z } from "zod";
 import { type Diagnostic, WirefeedError, describeValue } from "../errors.ts";
 import { type Config, configSchema } from "./schema.ts";
@@ -54,28 +55,34 @@ export async function loadConfig(
     const url = pathToFileURL(absolute);
     // A query string makes Node load the file again after an edit (preview reloads it).
     if (options.reload) url.search = `?t=${Date.now()}`;
-    const module = (await import(url.href)) as { default?: unknown };
+    // tsx loads the file as an ES module whatever the surrounding package.json says, so a
+    // config in a folder without "type": "module" works too.
+    const module = (await tsImport(url.href, import.meta.url)) as { default?: unknown };
     raw = module.default;
+    // A config compiled as CommonJS (no "type": "module" nearby) arrives wrapped once more.
+    if (isRecord(raw) && isRecord(raw.default) && Object.keys(raw).every((key) => key === "default" || key === "__esModule")) {
+      raw = raw.default;
+    }
   } catch (cause) {
     throw new WirefeedError("CONFIG_INVALID", `cannot load the config: ${(cause as Error).message}`, {
       file,
       cause,
     });
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+  if (!isRecord(raw)) {
     throw new WirefeedError("CONFIG_INVALID", `expected a default export with the site settings, got ${describeValue(raw)}`, {
       file,
       hint: "end the file with: export default defineConfig({ … })",
     });
   }
-  const merged: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  const merged: Record<string, unknown> = { ...raw };
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
     if (value !== undefined) merged[key] = value;
   }
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const diagnostics = parsed.error.issues.flatMap((issue) => describeIssue(issue, file, options.overrides ?? {}));
-    throw new WirefeedError("CONFIG_INVALID", `the config has ${diagnostics.length} problem(s)`, {
+    const diagnostics = parsed.error.issues.flatMap((issue) => describeIssue(issue, file, options.overrides ?? {}, merged));
+    throw new WirefeedError("CONFIG_INVALID", `the config is invalid (${diagnostics.length === 1 ? "1 problem" : `${diagnostics.length} problems`}); nothing was built`, {
       file,
       diagnostics,
     });
@@ -83,7 +90,20 @@ export async function loadConfig(
   return { config: Object.freeze(parsed.data), root: projectRoot, file };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, file: string, overrides: ConfigOverrides): Diagnostic[] {
+function describeType(expected: string): string {
+  return ({ number: "a number", boolean: "true or false", string: "text", array: "a list", object: "a mapping" } as Record<string, string>)[expected] ?? expected;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  file: string,
+  overrides: ConfigOverrides,
+  merged: Record<string, unknown>,
+): Diagnostic[] {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => ({
       severity: "error" as const,
@@ -97,9 +117,10 @@ function describeIssue(issue: z.core.$ZodIssue, file: string, overrides: ConfigO
   const flag = FLAG_FOR[top];
   const fromFlag = flag !== undefined && overrides[top as keyof ConfigOverrides] !== undefined;
   const field = fromFlag ? flag : issue.path.map(String).join(".");
-  const message =
-    issue.code === "invalid_type" && issue.input === undefined && !issue.message.startsWith("expected")
-      ? `required, expected ${issue.expected}`
-      : issue.message.replace(/^Invalid input: /, "");
+  const found = issue.path.reduce<unknown>((value, key) => (isRecord(value) ? value[String(key)] : undefined), merged);
+  // Our own messages already say what was expected and found; zod's generic ones get that added.
+  const message = issue.message.startsWith("expected")
+    ? issue.message
+    : `expected ${issue.code === "invalid_type" ? describeType(issue.expected) : issue.message.replace(/^Invalid input: /, "")}, got ${describeValue(found)}`;
   return [{ severity: "error", code: "config-invalid", ...(fromFlag ? {} : { file }), field, message }];
 }

@@ -49,10 +49,11 @@ export const configSchema = z.strictObject({
     return url.href;
   }),
   /** RFC 4151 tagging entity for derived ids: a domain you own and a year, `"example.com,2025"`. Required. */
-  idAuthority: z.string().regex(TAGGING_ENTITY, {
-    error: (iss) =>
-      `expected a domain you control and a date, like "example.com,2025", got ${got(iss.input)}`,
-  }),
+  idAuthority: z
+    .string({ error: (iss) => `expected a domain you control and a year, like "example.com,2025", got ${got(iss.input)}` })
+    .regex(TAGGING_ENTITY, {
+      error: (iss) => `expected a domain you control and a year, like "example.com,2025", got ${got(iss.input)}`,
+    }),
   /** Site language (RFC 5646). Default `"en"`. */
   language: z
     .string()

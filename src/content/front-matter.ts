@@ -121,7 +121,9 @@ export function validateArticle(source: SourceArticle, settings: ArticleSettings
   if (data.author !== undefined && data.authors !== undefined) warn("duplicate-key", "author", "both author and authors are set; using authors");
 
   const tagsKey = data.tags !== undefined ? "tags" : "categories";
-  const tags = readList(tagsKey, data.tags ?? data.categories, error).map((tag) => stripXmlInvalid(tag).trim()).filter(Boolean);
+  const rawTags = readList(tagsKey, data.tags ?? data.categories, error);
+  if (rawTags.some(hasXmlInvalid)) warn("invalid-character", tagsKey, "removed characters that XML forbids (control characters, U+FFFE, U+FFFF)");
+  const tags = rawTags.map((tag) => stripXmlInvalid(tag).trim()).filter(Boolean);
   if (data.tags !== undefined && data.categories !== undefined) warn("duplicate-key", "categories", "both tags and categories are set; using tags");
   for (const tag of tags) {
     if (!slugify(tag)) error(tagsKey, `expected a tag with at least one letter or digit, got ${describeValue(tag)}`);

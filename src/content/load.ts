@@ -110,7 +110,9 @@ async function loadArticle(absolute: string, file: string): Promise<LoadResult> 
   try {
     text = utf8.decode(bytes);
   } catch {
-    return fail("not-utf8", `file is not UTF-8 (first bad byte at offset ${firstInvalidUtf8(bytes)}); save it as UTF-8`);
+    const offset = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
+    return fail("not-utf8", `file is not UTF-8 (byte 0x${bytes[offset]?.toString(16).padStart(2, "0")} at offset ${offset}); save it as UTF-8`, line);
   }
   text = text.replace(/\r\n?/g, "\n");
   if (!/^---[ \t]*\n/.test(text)) {
@@ -139,19 +141,19 @@ async function loadArticle(absolute: string, file: string): Promise<LoadResult> 
   return { source: { file, stem, data: parsed.data, keyLines, body: parsed.content } };
 }
 
+/** Offset of the first byte that does not start a valid UTF-8 sequence (the decoder said there is one). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  let low = 0;
-  let high = bytes.length;
-  // The shortest failing prefix, found by bisection; a cut inside a valid sequence also fails,
-  // so step back to the start of that sequence.
-  while (low < high) {
-    const mid = (low + high) >> 1;
+  let index = 0;
+  while (index < bytes.length) {
+    const lead = bytes[index] as number;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length === 0) return index;
     try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
-      low = mid + 1;
+      utf8.decode(bytes.subarray(index, index + length));
     } catch {
-      high = mid;
+      return index;
     }
+    index += length;
   }
-  return low;
+  return index;
 }

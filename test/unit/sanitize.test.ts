@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { sanitizeArticleHtml } from "../../src/render/sanitize.ts";
+import { createMarkdownRenderer } from "../../src/render/markdown.ts";
+
+const PERMALINK = "https://example.com/blog/posts/hello/";
+const SAFE = { sanitize: true, iframeHosts: ["www.youtube-nocookie.com"] };
+const render = createMarkdownRenderer();
+const clean = (markdown: string, settings = SAFE) => sanitizeArticleHtml(render(markdown), PERMALINK, settings);
+
+describe("sanitizing raw HTML in Markdown", () => {
+  it("removes <script>, <style> and their contents", () => {
+    const html = clean('Before\n\n<script>alert("x")</script>\n\n<style>body{display:none}</style>\n\nAfter <script src="https://evil.example/x.js"></script>');
+    expect(html).not.toMatch(/script|style|alert|display:none|evil/);
+    expect(html).toContain("Before");
+    expect(html).toContain("After");
+  });
+
+  it("removes an <iframe> unless its host is allowlisted", () => {
+    const html = clean('<iframe src="https://evil.example/embed"></iframe>\n\n<iframe src="https://www.youtube-nocookie.com/embed/abc" width="560"></iframe>');
+    expect(html).not.toContain("evil.example");
+    expect(html).toContain('<iframe src="https://www.youtube-nocookie.com/embed/abc" width="560"></iframe>');
+  });
+
+  it("removes on* attributes", () => {
+    const html = clean('<img src="a.png" onerror="alert(1)" alt="a"> <a href="x" onclick="steal()" onmouseover="y()">x</a>');
+    expect(html).not.toMatch(/onerror|onclick|onmouseover|alert|steal/);
+    expect(html).toContain('<img src="https://example.com/blog/posts/hello/a.png" alt="a" />');
+  });
+
+  it.each([
+    ["javascript:", '<a href="javascript:alert(1)">x</a> [y](javascript:alert(2))'],
+    ["JaVaScRiPt: with entities", '<a href="jav&#x09;ascript:alert(1)">x</a>'],
+    ["vbscript:", '<a href="vbscript:msgbox(1)">x</a>'],
+    ["data:text/html", '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a> <img src="data:text/html;base64,PHNjcmlwdD4=">'],
+    ["data:image/svg+xml (can carry script)", '<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=">'],
+  ])("removes %s URLs", (_name, markdown) => {
+    const html = clean(markdown);
+    expect(html).not.toMatch(/javascript|vbscript|data:text|svg\+xml|alert|msgbox/i);
+  });
+
+  it("keeps data:image for raster images (a plain picture cannot run code)", () => {
+    const pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+    expect(clean(`<img src="${pixel}" alt="dot">`)).toContain(`src="${pixel}"`);
+  });
+
+  it("keeps ordinary markup: tables, figures, details, images, code", () => {
+    const html = clean(
+      [
+        "| a | b |",
+        "|---|---|",
+        "| 1 | 2 |",
+        "",
+        '<figure><img src="/i/photo.jpg" alt="Photo" width="640"><figcaption>Caption</figcaption></figure>',
+        "",
+        "<details><summary>More</summary>Hidden text</details>",
+        "",
+        "```ts",
+        "const x = 1 < 2;",
+        "```",
+        "",
+        "- [x] done",
+      ].join("\n"),
+    );
+    expect(html).toContain("<table>");
+    expect(html).toContain("<td>1</td>");
+    expect(html).toContain('<figure><img src="https://example.com/i/photo.jpg" alt="Photo" width="640" /><figcaption>Caption</figcaption></figure>');
+    expect(html).toContain("<details><summary>More</summary>Hidden text</details>");
+    expect(html).toContain('<pre><code class="language-ts">const x = 1 &lt; 2;\n</code></pre>');
+    expect(html).toContain('<input checked disabled type="checkbox" />');
+  });
+
+  it("with sanitize: false keeps everything, but still makes URLs absolute", () => {
+    const html = clean('<script>track()</script> <a href="x" onclick="y()">x</a>', { sanitize: false, iframeHosts: [] });
+    expect(html).toContain("<script>track()</script>");
+    expect(html).toContain('<a href="https://example.com/blog/posts/hello/x" onclick="y()">x</a>');
+  });
+});
+
+describe("absolute URLs, resolved against the article permalink", () => {
+  it("rewrites href, src, srcset and poster; #fragment becomes <permalink>#fragment", () => {
+    const html = clean(
+      '[a](other/) [r](/root) [f](#sec) ![i](img/a.png)\n\n<img src="x.png" srcset="a.png 1x, /b.png 2x"> <video poster="p.jpg" src="v.mp4"></video> [m](mailto:a@example.com)',
+    );
+    expect(html).toContain('href="https://example.com/blog/posts/hello/other/"');
+    expect(html).toContain('href="https://example.com/root"');
+    expect(html).toContain('href="https://example.com/blog/posts/hello/#sec"');
+    expect(html).toContain('src="https://example.com/blog/posts/hello/img/a.png"');
+    expect(html).toContain('srcset="https://example.com/blog/posts/hello/a.png 1x, https://example.com/b.png 2x"');
+    expect(html).toContain('poster="https://example.com/blog/posts/hello/p.jpg"');
+    expect(html).toContain('href="mailto:a@example.com"');
+  });
+
+  it("drops characters XML forbids, even ones decoded from entities", () => {
+    const html = clean("a &#1; b \u0002 c &#xFFFE; d");
+    expect(html).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+  });
+});
