@@ -1,6 +1,7 @@
-import { defineConfig } from "./src/index.ts";
+import type { ConfigInput } from "./src/index.ts";
 
-export default defineConfig({
+// The sample site. Every key is documented in README.md, "Site settings".
+export default {
   title: "Wirefeed Sample News",
   description: "World and regional news from the wirefeed sample newsroom.",
   siteUrl: "https://news.example.com/",
@@ -9,4 +10,4 @@ export default defineConfig({
   timeZone: "America/Mexico_City",
   author: { name: "Wirefeed Newsroom", email: "newsroom@news.example.com", url: "https://news.example.com/about/" },
   limit: 20,
-});
+} satisfies ConfigInput;

@@ -121,7 +121,7 @@ describe("errors a person can act on (exit 1, dist/ untouched)", () => {
         code: 1,
         lines: [
           'articles/urls.md:4: canonical: expected an absolute http(s) URL, got "not a url"',
-          'articles/urls.md:5: image: expected an http(s) URL or a path on the site such as images/photo.jpg, got "javascript:alert(1)"',
+          'articles/urls.md:5: image: expected an http(s) URL, or a file in the project such as images/photo.jpg, got "javascript:alert(1)"',
           'articles/urls.md:6: author.email: expected an email address like ana@example.com, got "ana-at-example"',
           'articles/urls.md:6: author.url: expected an absolute http(s) URL, got "example.com/ana"',
         ],

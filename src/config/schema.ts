@@ -92,9 +92,39 @@ export const configSchema = z.strictObject({
   sanitize: z.boolean().default(true),
   /** Hosts whose `<iframe>` embeds survive sanitizing, such as "www.youtube-nocookie.com". Default none. */
   iframeHosts: z.array(z.string().regex(/^[a-z0-9.-]+$/i)).default([]),
-  /** Number of newest items in the main feed. Default 20. */
+  /** Number of newest items in the main feed (and in each tag, section and author feed). Default 20. */
   limit: z.number().int().positive().default(20),
-});
+  /** Which extra feeds to write, each in all three formats. */
+  feeds: z
+    .strictObject({
+      /** A feed per tag, under `tags/<slug>/`. Default true. */
+      tags: z.boolean().default(true),
+      /** A feed per section, under `sections/<slug>/`. Default true. */
+      sections: z.boolean().default(true),
+      /** A feed per author, under `authors/<slug>/`. Default false. */
+      authors: z.boolean().default(false),
+      /** Tags that get no feed of their own (names, matched by slug). Default none. */
+      excludeTags: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  /**
+   * RFC 5005 archives: items older than the main feed's go into immutable pages of
+   * `archivePageSize` items under `archive/<n>/`. Default false.
+   */
+  archive: z.boolean().default(false),
+  /** Items per archive page; at most `limit`. Default: `limit`. */
+  archivePageSize: z.number().int().positive().optional(),
+  /** WebSub hubs every feed advertises and `wirefeed ping` notifies. Default none. */
+  hubs: z.array(httpUrl("an http(s) hub URL")).default([]),
+  /** A feed larger than this many bytes draws a warning. Default 524288 (512 KB). */
+  sizeBudget: z.number().int().positive().default(512 * 1024),
+  /** Only the newest this many items of a feed carry full content; older ones carry their summary. Default: all. */
+  fullContentItems: z.number().int().nonnegative().optional(),
+})
+  .refine((config) => config.archivePageSize === undefined || config.archivePageSize <= config.limit, {
+    path: ["archivePageSize"],
+    error: "expected at most limit items per archive page, so that no item falls between the main feed and the archives",
+  });
 
 /** What a config file may contain (defaults not yet applied). */
 export type ConfigInput = z.input<typeof configSchema>;

@@ -11,7 +11,7 @@ import {
   slugify,
   stripXmlInvalid,
 } from "../fields.ts";
-import type { Article, Author, SourceArticle } from "../model/types.ts";
+import type { Article, Author, MediaRef, SourceArticle } from "../model/types.ts";
 
 /** What validation needs from the site config. */
 export interface ArticleSettings {
@@ -39,6 +39,7 @@ export const FRONT_MATTER_KEYS = [
   "categories",
   "section",
   "image",
+  "enclosure",
   "draft",
   "lang",
   "canonical",
@@ -131,15 +132,8 @@ export function validateArticle(source: SourceArticle, settings: ArticleSettings
   const section = text("section", data.section);
 
   const canonical = readUrl("canonical", data.canonical, error);
-  let image: string | undefined;
-  if (data.image !== undefined) {
-    const raw = typeof data.image === "string" ? data.image : undefined;
-    const absolute = raw === undefined ? undefined : parseHttpUrl(raw);
-    if (absolute) image = absolute.href;
-    else if (raw !== undefined && /^\/?[\w-][\w./-]*$/.test(raw) && !raw.split("/").includes("..")) {
-      image = new URL(raw.replace(/^\//, ""), settings.siteUrl).href;
-    } else error("image", `expected an http(s) URL or a path on the site such as images/photo.jpg, got ${describeValue(data.image)}`);
-  }
+  const image = readMedia("image", data.image, settings.siteUrl, error);
+  const enclosure = readMedia("enclosure", data.enclosure, settings.siteUrl, error);
 
   let draft = false;
   if (data.draft !== undefined) {
@@ -187,6 +181,7 @@ export function validateArticle(source: SourceArticle, settings: ArticleSettings
       tags: [...new Set(tags)],
       section: section || undefined,
       image,
+      enclosure,
       draft,
       lang,
       canonical,
@@ -269,6 +264,37 @@ function readUrl(field: string, value: unknown, error: Report): string | undefin
     return undefined;
   }
   return url.href;
+}
+
+/** A path inside the project: no `..`, no scheme, no control characters or spaces. */
+const LOCAL_PATH = /^\/?[\w-][\w./-]*$/;
+const MEDIA_EXAMPLE = "an http(s) URL, or a file in the project such as images/photo.jpg";
+
+/**
+ * `image:` or `enclosure:` — an http(s) URL, a file in the project (read and copied later), or
+ * for a remote enclosure `{ url, type, length }`, since its bytes cannot be read at build time.
+ */
+function readMedia(field: string, value: unknown, siteUrl: string, error: Report): MediaRef | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "object" && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    const url = typeof record.url === "string" ? parseHttpUrl(record.url) : undefined;
+    const type = typeof record.type === "string" && /^[a-z]+\/[\w.+-]+$/i.test(record.type) ? record.type.toLowerCase() : undefined;
+    const length = typeof record.length === "number" && Number.isInteger(record.length) && record.length > 0 ? record.length : undefined;
+    if (!url) error(`${field}.url`, `expected an absolute http(s) URL, got ${describeValue(record.url)}`, field);
+    if (!type) error(`${field}.type`, `expected a MIME type such as audio/mpeg, got ${describeValue(record.type)}`, field);
+    if (!length) error(`${field}.length`, `expected the size in bytes (a whole number), got ${describeValue(record.length)}`, field);
+    return url && type && length ? { url: url.href, type, length } : undefined;
+  }
+  const raw = typeof value === "string" ? value.trim() : undefined;
+  const absolute = raw === undefined ? undefined : parseHttpUrl(raw);
+  if (absolute) return { url: absolute.href };
+  if (raw !== undefined && LOCAL_PATH.test(raw) && !raw.split("/").includes("..")) {
+    const localPath = raw.replace(/^\//, "");
+    return { url: new URL(localPath, siteUrl).href, localPath };
+  }
+  error(field, `expected ${MEDIA_EXAMPLE}, got ${describeValue(value)}`);
+  return undefined;
 }
 
 function readList(field: string, value: unknown, error: Report): string[] {

@@ -57,3 +57,62 @@ export function markAttributeText(text: string): string {
 export function finishXml(xml: string): string {
   return `${xml.replaceAll(LT_MARK, "&lt;")}\n`;
 }
+
+/** Escape a value for a double-quoted XML attribute we write ourselves. */
+export function escapeXmlAttribute(value: string): string {
+  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+}
+
+/** `<name a="1" b="2"/>`, attributes in the given order, undefined ones left out. */
+export function emptyElement(name: string, attributes: Record<string, string | number | undefined>): string {
+  const parts = Object.entries(attributes)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => ` ${key}="${escapeXmlAttribute(String(value))}"`);
+  return `<${name}${parts.join("")}/>`;
+}
+
+const SLOT = "\uFDD1";
+
+/**
+ * The library cannot write some elements we need (Atom enclosure links with real types,
+ * RFC 5005 and hub links). We hand it a marker in an element it does write, `<rights>`, and swap
+ * the whole element for our own XML afterwards. The marker uses a noncharacter that input can
+ * never contain (stripped with the XML-invalid characters).
+ */
+export function slotMarker(index: number): string {
+  return `${SLOT}${index}${SLOT}`;
+}
+
+/** Replace every `<rights>marker</rights>` with its fragments, one per line at the same indent. */
+export function fillSlots(xml: string, slots: readonly string[][]): string {
+  return xml.replace(new RegExp(`\\n( *)<rights>${SLOT}(\\d+)${SLOT}</rights>`, "g"), (_match, indent: string, index: string) =>
+    (slots[Number(index)] ?? []).map((fragment) => `\n${indent}${fragment}`).join(""),
+  );
+}
+
+/** Namespaces wirefeed may use, by prefix. */
+export const NAMESPACES: Record<string, string> = {
+  atom: "http://www.w3.org/2005/Atom",
+  content: "http://purl.org/rss/1.0/modules/content/",
+  dc: "http://purl.org/dc/elements/1.1/",
+  fh: "http://purl.org/syndication/history/1.0",
+  media: "http://search.yahoo.com/mrss/",
+};
+
+/**
+ * Declare on the root element every known prefix the document uses but does not declare. The
+ * library declares `dc:` only when some item has content (D14) and knows nothing of `fh:` or
+ * `media:`; the strict gate would reject an unbound prefix.
+ */
+export function declareNamespaces(xml: string, rootName: string): string {
+  const rootStart = xml.indexOf(`<${rootName}`);
+  const rootEnd = xml.indexOf(">", rootStart);
+  const root = xml.slice(rootStart, rootEnd);
+  const missing = Object.entries(NAMESPACES)
+    .filter(([prefix]) => xml.includes(`<${prefix}:`) && !root.includes(`xmlns:${prefix}=`))
+    .map(([prefix, uri]) => ` xmlns:${prefix}="${uri}"`)
+    .join("");
+  const selfClosing = root.endsWith("/");
+  const head = selfClosing ? root.slice(0, -1) : root;
+  return xml.slice(0, rootStart) + head + missing + (selfClosing ? "/" : "") + xml.slice(rootEnd);
+}

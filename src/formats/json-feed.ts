@@ -1,4 +1,4 @@
-import type { Author, FeedModel } from "../model/types.ts";
+import type { Author, FeedItem, FeedModel } from "../model/types.ts";
 import { categoriesOf } from "./categories.ts";
 
 export const JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1";
@@ -14,23 +14,34 @@ export function generateJsonFeed(model: FeedModel): string {
     home_page_url: model.homePageUrl,
     feed_url: model.links.json,
     description: model.description,
+    // JSON Feed pages backwards in time: next_url is the next older document (RFC 5005's prev-archive).
+    ...(model.archive?.prevArchive ? { next_url: model.archive.prevArchive.json } : {}),
     language: model.language,
     authors: model.authors.map(toJsonAuthor),
-    items: model.items.map((item) => ({
-      id: item.id,
-      url: item.url,
-      title: item.title,
-      summary: item.summary,
-      content_html: item.html,
-      ...(item.image ? { image: item.image } : {}),
-      date_published: item.published.toISOString(),
-      date_modified: item.updated.toISOString(),
-      authors: item.authors.map(toJsonAuthor),
-      tags: categoriesOf(item).map((category) => category.name),
-      ...(item.lang && item.lang !== model.language ? { language: item.lang } : {}),
-    })),
+    ...(model.hubs.length > 0 ? { hubs: model.hubs.map((url) => ({ type: "WebSub", url })) } : {}),
+    items: model.items.map((item) => toJsonItem(item, model.language)),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function toJsonItem(item: FeedItem, feedLanguage: string) {
+  const enclosure = item.enclosure;
+  return {
+    id: item.id,
+    url: item.url,
+    title: item.title,
+    summary: item.summary,
+    ...(item.fullContent ? { content_html: item.html } : { content_text: item.summary }),
+    ...(item.image ? { image: item.image.url } : {}),
+    date_published: item.published.toISOString(),
+    date_modified: item.updated.toISOString(),
+    authors: item.authors.map(toJsonAuthor),
+    tags: categoriesOf(item).map((category) => category.name),
+    ...(item.lang && item.lang !== feedLanguage ? { language: item.lang } : {}),
+    ...(enclosure?.type
+      ? { attachments: [{ url: enclosure.url, mime_type: enclosure.type, ...(enclosure.length ? { size_in_bytes: enclosure.length } : {}) }] }
+      : {}),
+  };
 }
 
 /** JSON Feed authors carry name, url and avatar; an email has no place there. */

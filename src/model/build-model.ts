@@ -1,62 +1,39 @@
 import { slugify } from "../fields.ts";
-import type { Article, Author, FeedItem, FeedModel, FormatKey, RenderedArticle, Term } from "./types.ts";
-
-export interface SiteSettings {
-  title: string;
-  description: string;
-  siteUrl: string;
-  language: string;
-  idAuthority: string;
-  author: Author;
-  files: Record<FormatKey, string>;
-}
-
-export interface SelectOptions {
-  /** The build instant: articles dated after it are "future". */
-  now: Date;
-  drafts: boolean;
-  future: boolean;
-  /** Keep at most this many, newest first. */
-  limit: number;
-}
+import type { FeedPlan, SiteSettings } from "./plan-feeds.ts";
+import type { Author, FeedItem, FeedModel, Media, MediaRef, RenderedArticle, Term } from "./types.ts";
 
 /** Length of a summary derived from the body, in characters. */
 export const SUMMARY_LENGTH = 280;
 
-/**
- * Drafts and future articles out (unless asked for), newest first, ties broken by id, cut to
- * the limit. Runs before rendering, so only articles that appear in a feed are rendered.
- */
-export function selectArticles<T extends Article>(articles: readonly T[], options: SelectOptions): T[] {
-  return articles
-    .filter((article) => options.drafts || !article.draft)
-    .filter((article) => options.future || article.published.getTime() <= options.now.getTime())
-    .sort(compareNewestFirst)
-    .slice(0, options.limit);
+export interface ModelSettings extends SiteSettings {
+  author: Author;
+  hubs: readonly string[];
+  /** Only the newest this many items carry full content. */
+  fullContentItems?: number | undefined;
 }
 
-export function compareNewestFirst(a: { published: Date; id: string }, b: { published: Date; id: string }): number {
-  return b.published.getTime() - a.published.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** Selected articles + site settings → the format-neutral feed. Pure. */
-export function buildModel(selected: readonly RenderedArticle[], site: SiteSettings): FeedModel {
-  const items = selected.map((article) => toFeedItem(article, site.siteUrl));
+/** One planned feed + the rendered articles → the format-neutral feed. Pure. */
+export function buildModel(plan: FeedPlan, articles: ReadonlyMap<string, RenderedArticle>, site: ModelSettings): FeedModel {
+  const items = plan.articleIds.map((id, index) => {
+    const article = articles.get(id);
+    if (!article) throw new Error(`article ${id} was planned but not rendered`);
+    return toFeedItem(article, site, site.fullContentItems === undefined || index < site.fullContentItems);
+  });
   const newest = items.reduce((max, item) => Math.max(max, item.updated.getTime()), 0);
   return {
-    id: `tag:${site.idAuthority}:feed`,
-    title: site.title,
+    kind: plan.kind,
+    id: plan.id,
+    title: plan.title,
     description: site.description,
     homePageUrl: site.siteUrl,
     language: site.language,
     authors: [site.author],
     // The newest item change, never the clock; an empty feed has no change to show (epoch).
     updated: new Date(newest),
-    links: {
-      rss: new URL(site.files.rss, site.siteUrl).href,
-      atom: new URL(site.files.atom, site.siteUrl).href,
-      json: new URL(site.files.json, site.siteUrl).href,
-    },
+    links: plan.links,
+    hubs: [...site.hubs],
+    complete: plan.complete,
+    archive: plan.archive,
     items,
   };
 }
@@ -65,8 +42,12 @@ function toTerm(name: string, scheme: string): Term {
   return { name, term: slugify(name), scheme };
 }
 
-function toFeedItem(article: RenderedArticle, siteUrl: string): FeedItem {
-  const tagScheme = new URL("tags/", siteUrl).href;
+function toMedia(ref: MediaRef | undefined): Media | undefined {
+  return ref ? { url: ref.url, type: ref.type, length: ref.length } : undefined;
+}
+
+function toFeedItem(article: RenderedArticle, site: ModelSettings, fullContent: boolean): FeedItem {
+  const tagScheme = new URL("tags/", site.siteUrl).href;
   const seen = new Set<string>();
   const tags = article.tags
     .map((name) => toTerm(name, tagScheme))
@@ -82,9 +63,11 @@ function toFeedItem(article: RenderedArticle, siteUrl: string): FeedItem {
     updated: article.updated,
     authors: article.authors,
     tags,
-    section: article.section ? toTerm(article.section, new URL("sections/", siteUrl).href) : undefined,
-    image: article.image,
+    section: article.section ? toTerm(article.section, new URL("sections/", site.siteUrl).href) : undefined,
+    image: toMedia(article.image),
+    enclosure: toMedia(article.enclosure),
     lang: article.lang,
+    fullContent,
     file: article.file,
   };
 }

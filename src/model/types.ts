@@ -36,8 +36,10 @@ export interface Article {
   authors: Author[];
   tags: string[];
   section: string | undefined;
-  /** Absolute image URL. */
-  image: string | undefined;
+  /** Cover image: an http(s) URL, or a file in the project that is copied into the output. */
+  image: MediaRef | undefined;
+  /** Audio, video or PDF attached to the item. */
+  enclosure: MediaRef | undefined;
   draft: boolean;
   lang: string | undefined;
   /** External URL the item links to instead of the permalink. */
@@ -45,6 +47,24 @@ export interface Article {
   /** Absolute URL of the article on the site. */
   permalink: string;
   body: string;
+}
+
+/** A media file named in front matter, before its bytes are read. */
+export interface MediaRef {
+  /** Absolute URL where readers fetch it. */
+  url: string;
+  /** Path relative to the project root when the file is local (copied into the output). */
+  localPath?: string;
+  /** MIME type and byte length: read from a local file, or given with a remote URL. */
+  type?: string;
+  length?: number;
+}
+
+/** A media file with what readers need to know about it. */
+export interface Media {
+  url: string;
+  type: string | undefined;
+  length: number | undefined;
 }
 
 export interface RenderedArticle extends Article {
@@ -77,15 +97,34 @@ export interface FeedItem {
   authors: Author[];
   tags: Term[];
   section: Term | undefined;
-  image: string | undefined;
+  image: Media | undefined;
+  enclosure: Media | undefined;
   lang: string | undefined;
+  /** False when the item carries only its summary (older items under a size option). */
+  fullContent: boolean;
   /** Source file, so that a failed gate can name the article. */
   file: string;
+}
+
+/** Absolute URLs of one feed document in each format. */
+export type FeedLinks = Record<FormatKey, string>;
+
+/** RFC 5005 links of a document that is part of an archived feed. */
+export interface ArchiveLinks {
+  /** True for an archive document (`fh:archive`), false for the subscription feed. */
+  isArchive: boolean;
+  /** The subscription feed (`rel="current"`); set on archive documents. */
+  current?: FeedLinks;
+  /** The next older archive document. */
+  prevArchive?: FeedLinks;
+  /** The next newer archive document. */
+  nextArchive?: FeedLinks;
 }
 
 export type FormatKey = "rss" | "atom" | "json";
 
 export interface FeedModel {
+  kind: FeedKind;
   id: string;
   title: string;
   description: string;
@@ -95,18 +134,25 @@ export interface FeedModel {
   /** Newest item change; never the clock. */
   updated: Date;
   /** Absolute URL of each format's file: the self links. */
-  links: Record<FormatKey, string>;
+  links: FeedLinks;
+  /** WebSub hubs to advertise. */
+  hubs: string[];
+  /** RFC 5005: this document holds every item there is (`fh:complete`). */
+  complete: boolean;
+  /** RFC 5005 archive links, when the feed has archives. */
+  archive: ArchiveLinks | undefined;
   items: FeedItem[];
 }
 
 export interface OutputFile {
   /** Path inside the output folder, forward slashes. */
   path: string;
-  contents: string;
+  /** Text (UTF-8) or bytes (a copied media file). */
+  contents: string | Uint8Array;
   mediaType: string;
 }
 
-export type FeedKind = "main" | "tag" | "section" | "author";
+export type FeedKind = "main" | "tag" | "section" | "author" | "archive";
 
 /** One published feed, all formats: what the subscribe page and the OPML file list. */
 export interface FeedListing {

@@ -8,7 +8,7 @@ import type { OutputFile } from "../model/types.ts";
 export interface WriteFs {
   mkdir: (dir: string, options: { recursive: true }) => Promise<unknown>;
   readFile: (file: string) => Promise<Buffer>;
-  writeFile: (file: string, data: string) => Promise<void>;
+  writeFile: (file: string, data: Uint8Array) => Promise<void>;
   rename: (from: string, to: string) => Promise<void>;
   rm: (file: string, options: { force: true }) => Promise<void>;
 }
@@ -20,7 +20,7 @@ export const nodeWriteFs: WriteFs = {
     // Flushed before the rename, so a crash can never leave a renamed but empty file.
     const handle = await nodeFs.open(file, "wx");
     try {
-      await handle.writeFile(data, "utf8");
+      await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();
@@ -53,15 +53,16 @@ export async function writeOutputs(outDir: string, files: readonly OutputFile[],
       if (!target.startsWith(root + path.sep)) {
         throw new WirefeedError("OUTPUT_UNWRITABLE", `refusing to write outside the output folder: ${file.path}`);
       }
+      const bytes = typeof file.contents === "string" ? Buffer.from(file.contents, "utf8") : file.contents;
       const existing = await fs.readFile(target).catch(() => undefined);
-      if (existing?.equals(Buffer.from(file.contents, "utf8"))) {
+      if (existing?.equals(bytes)) {
         unchanged.push(file.path);
         continue;
       }
       await fs.mkdir(path.dirname(target), { recursive: true });
       const temp = `${target}${suffix}`;
       staged.push({ temp, target, path: file.path });
-      await fs.writeFile(temp, file.contents);
+      await fs.writeFile(temp, bytes);
     }
   } catch (cause) {
     await Promise.all(staged.map((entry) => fs.rm(entry.temp, { force: true }).catch(() => undefined)));
