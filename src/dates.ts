@@ -80,3 +80,14 @@ export function formatDay(instant: Date, timeZone: string): string {
   const { year, month, day } = toWallTime(instant, timeZone);
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
+
+/** ISO 8601 with the zone's offset at that instant: `2025-05-03T00:00:00-06:00`. */
+export function formatZoned(instant: Date, timeZone: string): string {
+  const wall = toWallTime(instant, timeZone);
+  const local = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  const offsetMinutes = Math.round((local - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  const sign = offsetMinutes < 0 ? "-" : "+";
+  const pad = (n: number) => String(Math.abs(n)).padStart(2, "0");
+  const offset = `${sign}${pad(Math.trunc(offsetMinutes / 60))}:${pad(offsetMinutes % 60)}`;
+  return `${formatDay(instant, timeZone)}T${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}${offset}`;
+}

@@ -9,6 +9,7 @@ export type ErrorCode =
   | "ARTICLES_MISSING"
   | "CONTENT_INVALID"
   | "GATE_FAILED"
+  | "GUARD_FAILED"
   | "OUTPUT_UNWRITABLE";
 
 /** One finding about the input or the output: an error stops the build, a warning does not. */

@@ -9,9 +9,16 @@ import { gateOutput } from "./gate/gate-output.ts";
 import { resolveMedia } from "./media/resolve-media.ts";
 import { buildModel } from "./model/build-model.ts";
 import { planFeeds, selectArticles } from "./model/plan-feeds.ts";
-import type { Article, FeedListing, FeedModel, OutputFile, RenderedArticle } from "./model/types.ts";
+import type { Article, FeedListing, FeedModel, MediaCopy, OutputFile, RenderedArticle } from "./model/types.ts";
 import { type WriteFs, writeOutputs } from "./output/write.ts";
+import { comparePrevious } from "./previous/compare-previous.ts";
+import { loadPrevious } from "./previous/load-previous.ts";
 import { createArticleRenderer } from "./render/render-article.ts";
+import { EMPTY_STATE, applyFeedState } from "./state/feed-state.ts";
+import { loadState, serializeState } from "./state/load-state.ts";
+import { generateAutodiscoverySnippet } from "./formats/autodiscovery.ts";
+import { generateOpml } from "./formats/opml.ts";
+import { generateSubscribePage } from "./formats/subscribe-page.ts";
 
 export interface BuildOptions {
   /** Folder to look for the config file in. Default: the current directory. */
@@ -29,6 +36,12 @@ export interface BuildOptions {
   write?: boolean;
   /** File operations, for tests that simulate a full disk. */
   fs?: WriteFs;
+  /** The feeds published now (a folder or a URL), to guard against id changes and mass drops. */
+  previous?: string;
+  /** Let `previous` accept items whose id changed. */
+  allowIdChange?: boolean;
+  /** HTTP client for `previous` (tests). */
+  fetch?: typeof fetch;
 }
 
 /** One feed as built, with its file in each format. */
@@ -47,9 +60,14 @@ export interface BuildResult {
   feeds: BuiltFeed[];
   /** Every feed as the subscribe page and OPML list it. */
   listings: FeedListing[];
+  /** Every text file: feeds, pages, OPML. */
   files: OutputFile[];
+  /** Local media files copied into the output. */
+  copies: MediaCopy[];
   written: string[];
   unchanged: string[];
+  /** Articles that left the feeds because their `expires` instant has come. */
+  expired: { id: string; file: string; title: string; expires: Date }[];
   /** Warnings (errors throw). */
   diagnostics: Diagnostic[];
 }
@@ -63,16 +81,24 @@ function throwIfErrors(diagnostics: Diagnostic[], what: string): void {
   });
 }
 
-/** load → validate → render → select → model → formats → gate → write. */
-export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+export interface LoadedSite {
+  loaded: LoadedConfig;
+  /** Every valid article, media read, in file order. */
+  articles: Article[];
+  /** Local media files to copy. */
+  copies: MediaCopy[];
+  /** Warnings (errors throw). */
+  diagnostics: Diagnostic[];
+}
+
+/** load → validate: the config and every article, checked; throws when anything is wrong. */
+export async function loadSite(options: Pick<BuildOptions, "cwd" | "configPath" | "overrides"> = {}): Promise<LoadedSite> {
   const loaded = await loadConfig(path.resolve(options.cwd ?? "."), {
     ...(options.configPath ? { configPath: options.configPath } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
   });
   const { config, root } = loaded;
   const author = typeof config.author === "string" ? { name: config.author } : config.author;
-
-  // load → validate
   const { sources, diagnostics } = await loadArticles(root, config.articlesDir);
   const validated: Article[] = [];
   for (const source of sources) {
@@ -84,11 +110,25 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const media = await resolveMedia(validated, root);
   diagnostics.push(...media.diagnostics);
   throwIfErrors(diagnostics, "the articles");
+  return { loaded, articles: media.articles, copies: media.copies, diagnostics };
+}
+
+/** load → validate → render → select → model → formats → gate → write. */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const site = await loadSite(options);
+  const { loaded, diagnostics } = site;
+  const { config, root } = loaded;
+  const author = typeof config.author === "string" ? { name: config.author } : config.author;
+  const media = { articles: site.articles, copies: site.copies };
 
   // select → plan
   const now = options.now ?? new Date();
-  const selected = selectArticles(media.articles, { now, drafts: options.drafts ?? false, future: options.future ?? false });
-  const { plans, diagnostics: planDiagnostics } = planFeeds(selected, config);
+  const { live: selected, expired } = selectArticles(media.articles, {
+    now,
+    drafts: options.drafts ?? false,
+    future: options.future ?? false,
+  });
+  const { plans, diagnostics: planDiagnostics } = planFeeds(selected, config, expired);
   diagnostics.push(...planDiagnostics);
   throwIfErrors(diagnostics, "the articles");
 
@@ -98,12 +138,18 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const rendered = new Map<string, RenderedArticle>();
   for (const article of selected) if (needed.has(article.id)) rendered.set(article.id, renderArticle(article));
 
-  // model → formats → gate
-  const site = { ...config, author };
+  // model (with the recorded state, so removals move `updated` once) → formats → gate
+  const settings = { ...config, author };
+  const state = config.stateFile === false ? EMPTY_STATE : await loadState(root, config.stateFile);
+  const applied = applyFeedState(
+    plans.map((plan) => buildModel(plan, rendered, settings)),
+    state,
+    now,
+  );
   const feeds: BuiltFeed[] = [];
   const files: OutputFile[] = [];
-  for (const plan of plans) {
-    const model = buildModel(plan, rendered, site);
+  plans.forEach((plan, index) => {
+    const model = applied.models[index] as FeedModel;
     const paths = { rss: plan.dir + config.files.rss, atom: plan.dir + config.files.atom, json: plan.dir + config.files.json };
     feeds.push({ model, paths });
     for (const format of FORMATS) {
@@ -126,7 +172,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
       files.push({ path: paths[format.key], contents, mediaType: format.mediaType });
     }
-  }
+  });
   const listings: FeedListing[] = plans
     .map((plan, index) => ({ plan, model: feeds[index]?.model as FeedModel }))
     .filter(({ plan }) => plan.kind !== "archive")
@@ -138,21 +184,60 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       links: model.links,
       itemCount: model.items.length,
     }));
+  const main = feeds[0]?.model as FeedModel;
+  const mainListing = listings[0] as FeedListing;
+  const pages: OutputFile[] = [
+    {
+      path: "index.html",
+      contents: generateSubscribePage(main, listings, { timeZone: config.timeZone, latest: config.limit }),
+      mediaType: "text/html",
+    },
+    { path: "feeds.opml", contents: generateOpml({ title: config.title, siteUrl: config.siteUrl, updated: main.updated }, listings), mediaType: "text/x-opml" },
+    { path: "autodiscovery.html", contents: generateAutodiscoverySnippet(mainListing), mediaType: "text/html" },
+  ];
+  gateOutput({ path: "feeds.opml", kind: "xml", contents: pages[1]?.contents as string, items: [], regenerate: () => "" });
+  files.push(...pages);
+
+  // guard: compare with what is published now, before anything is written
+  if (options.previous !== undefined) {
+    const previous = await loadPrevious(options.previous, { root, jsonFile: config.files.json, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    if (previous.items === undefined) {
+      diagnostics.push({ severity: "warning", code: "nothing-published", message: `nothing is published at ${previous.source} yet; the guard has nothing to compare with` });
+    } else {
+      const problems = comparePrevious(previous.items, main.items, {
+        maxDropShare: config.maxDropShare,
+        expiredIds: new Set(expired.map((article) => article.id)),
+        full: main.items.length >= config.limit,
+        allowIdChange: options.allowIdChange ?? false,
+      });
+      if (problems.length > 0) {
+        throw new WirefeedError("GUARD_FAILED", `compared with ${previous.source}: the build would change what readers already have; nothing was written`, {
+          diagnostics: sortDiagnostics([...diagnostics, ...problems]),
+        });
+      }
+    }
+  }
 
   // write
   const outDir = path.resolve(root, config.outDir);
-  const allFiles = [...files, ...media.copies];
   const { written, unchanged } =
-    options.write === false ? { written: [], unchanged: [] } : await writeOutputs(outDir, allFiles, options.fs);
+    options.write === false ? { written: [], unchanged: [] } : await writeOutputs(outDir, [...files, ...media.copies], options.fs);
+  // The state is written after the feeds: if this fails, the next build only repeats the work.
+  if (options.write !== false && config.stateFile !== false) {
+    const stateFile = { path: config.stateFile, contents: serializeState(applied.state), mediaType: "application/json" };
+    await writeOutputs(root, [stateFile], options.fs);
+  }
   return {
     loaded,
     outDir,
-    model: feeds[0]?.model as FeedModel,
+    model: main,
     feeds,
     listings,
-    files: allFiles,
+    files,
+    copies: media.copies,
     written,
     unchanged,
+    expired: expired.map(({ id, file, title, expires }) => ({ id, file, title, expires: expires as Date })),
     diagnostics: sortDiagnostics(diagnostics),
   };
 }

@@ -116,6 +116,14 @@ export const configSchema = z.strictObject({
   archivePageSize: z.number().int().positive().optional(),
   /** WebSub hubs every feed advertises and `wirefeed ping` notifies. Default none. */
   hubs: z.array(httpUrl("an http(s) hub URL")).default([]),
+  /**
+   * Where the build records each feed's items and `updated`, so that removing or editing an item
+   * moves `updated` once and later builds repeat it. Commit it, or keep it in a CI cache.
+   * Default `".wirefeed/state.json"`; `false` turns it off.
+   */
+  stateFile: z.union([z.literal(false), z.string().min(1)]).default(".wirefeed/state.json"),
+  /** With `build --previous`: the largest share of published items one build may drop (0–1). Default 0.5. */
+  maxDropShare: z.number().min(0).max(1).default(0.5),
   /** A feed larger than this many bytes draws a warning. Default 524288 (512 KB). */
   sizeBudget: z.number().int().positive().default(512 * 1024),
   /** Only the newest this many items of a feed carry full content; older ones carry their summary. Default: all. */

@@ -29,6 +29,7 @@ export const FRONT_MATTER_KEYS = [
   "title",
   "date",
   "updated",
+  "expires",
   "id",
   "slug",
   "summary",
@@ -92,6 +93,11 @@ export function validateArticle(source: SourceArticle, settings: ArticleSettings
   if (published && updated && updated.getTime() < published.getTime()) {
     error("updated", `expected a date on or after date (${published.toISOString()}), got ${describeValue(data.updated)}`);
     updated = undefined;
+  }
+
+  const expires = readDate("expires", data.expires, settings.timeZone, error, warn);
+  if (published && expires && expires.getTime() <= published.getTime()) {
+    error("expires", `expected an instant after date (${published.toISOString()}), got ${describeValue(data.expires)}`);
   }
 
   let slug: string | undefined;
@@ -177,6 +183,7 @@ export function validateArticle(source: SourceArticle, settings: ArticleSettings
       summary: summary || undefined,
       published,
       updated: updated ?? published,
+      expires,
       authors: authors.length > 0 ? authors : [settings.author],
       tags: [...new Set(tags)],
       section: section || undefined,

@@ -19,7 +19,7 @@ export function buildModel(plan: FeedPlan, articles: ReadonlyMap<string, Rendere
     if (!article) throw new Error(`article ${id} was planned but not rendered`);
     return toFeedItem(article, site, site.fullContentItems === undefined || index < site.fullContentItems);
   });
-  const newest = items.reduce((max, item) => Math.max(max, item.updated.getTime()), 0);
+  const newest = items.reduce((max, item) => Math.max(max, item.updated.getTime()), plan.removedAt?.getTime() ?? 0);
   return {
     kind: plan.kind,
     id: plan.id,
@@ -28,7 +28,7 @@ export function buildModel(plan: FeedPlan, articles: ReadonlyMap<string, Rendere
     homePageUrl: site.siteUrl,
     language: site.language,
     authors: [site.author],
-    // The newest item change, never the clock; an empty feed has no change to show (epoch).
+    // The newest item change or expiry, never the clock; an empty feed has no change to show (epoch).
     updated: new Date(newest),
     links: plan.links,
     hubs: [...site.hubs],

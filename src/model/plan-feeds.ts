@@ -36,6 +36,11 @@ export interface FeedPlan {
   articleIds: string[];
   complete: boolean;
   archive: ArchiveLinks | undefined;
+  /**
+   * The latest instant an item left this feed by expiring: the feed's `updated` is at least this,
+   * so a removal moves it although no remaining item is newer.
+   */
+  removedAt: Date | undefined;
 }
 
 export interface FeedPlans {
@@ -43,12 +48,25 @@ export interface FeedPlans {
   diagnostics: Diagnostic[];
 }
 
-/** Drafts and future articles out (unless asked for), newest first, ties broken by id. */
-export function selectArticles<T extends Article>(articles: readonly T[], options: SelectOptions): T[] {
-  return articles
+export interface Selection<T> {
+  /** Published and not expired, newest first, ties broken by id. */
+  live: T[];
+  /** Published once, expired at or before `now`. */
+  expired: T[];
+}
+
+/**
+ * Drafts and future articles out (unless asked for), and articles whose `expires` instant has
+ * come. An article is live from `date` (inclusive) until `expires` (exclusive).
+ */
+export function selectArticles<T extends Article>(articles: readonly T[], options: SelectOptions): Selection<T> {
+  const now = options.now.getTime();
+  const published = articles
     .filter((article) => options.drafts || !article.draft)
-    .filter((article) => options.future || article.published.getTime() <= options.now.getTime())
+    .filter((article) => options.future || article.published.getTime() <= now)
     .sort(compareNewestFirst);
+  const isExpired = (article: T) => article.expires !== undefined && article.expires.getTime() <= now;
+  return { live: published.filter((article) => !isExpired(article)), expired: published.filter(isExpired) };
 }
 
 export function compareNewestFirst(a: { published: Date; id: string }, b: { published: Date; id: string }): number {
@@ -60,7 +78,7 @@ export function compareNewestFirst(a: { published: Date; id: string }, b: { publ
  * per tag, section and author, and RFC 5005 archive pages. Pure; renders nothing, so that only
  * articles some feed shows get rendered.
  */
-export function planFeeds(selected: readonly Article[], site: SiteSettings): FeedPlans {
+export function planFeeds(selected: readonly Article[], site: SiteSettings, expired: readonly Article[] = []): FeedPlans {
   const diagnostics: Diagnostic[] = [];
   const linksIn = (dir: string): FeedLinks => ({
     rss: new URL(dir + site.files.rss, site.siteUrl).href,
@@ -70,6 +88,10 @@ export function planFeeds(selected: readonly Article[], site: SiteSettings): Fee
   const mainLinks = linksIn("");
   const mainId = `tag:${site.idAuthority}:feed`;
   const ids = (articles: readonly Article[]) => articles.slice(0, site.limit).map((article) => article.id);
+  const latestExpiry = (articles: readonly Article[]) => {
+    const latest = Math.max(...articles.map((article) => article.expires?.getTime() ?? 0), 0);
+    return latest > 0 ? new Date(latest) : undefined;
+  };
   const plans: FeedPlan[] = [];
 
   // RFC 5005 §4: archive pages hold the oldest items in fixed chunks, so a full page never
@@ -87,6 +109,7 @@ export function planFeeds(selected: readonly Article[], site: SiteSettings): Fee
     articleIds: ids(selected),
     complete: selected.length <= site.limit,
     archive: fullPages > 0 ? { isArchive: false, prevArchive: pageLinks(fullPages) } : undefined,
+    removedAt: latestExpiry(expired),
   });
   const chronological = [...selected].reverse();
   for (let page = 1; page <= fullPages; page++) {
@@ -108,6 +131,7 @@ export function planFeeds(selected: readonly Article[], site: SiteSettings): Fee
         ...(page > 1 ? { prevArchive: pageLinks(page - 1) } : {}),
         nextArchive: pageLinks(page + 1),
       },
+      removedAt: undefined,
     });
   }
 
@@ -120,6 +144,13 @@ export function planFeeds(selected: readonly Article[], site: SiteSettings): Fee
   for (const group of groups) {
     if (!group.enabled) continue;
     const bySlug = new Map<string, { name: string; file: string; articles: Article[] }>();
+    const expiredBySlug = new Map<string, Article[]>();
+    for (const article of expired) {
+      for (const name of new Set(group.namesOf(article))) {
+        const slug = slugify(name);
+        expiredBySlug.set(slug, [...(expiredBySlug.get(slug) ?? []), article]);
+      }
+    }
     for (const article of selected) {
       for (const name of new Set(group.namesOf(article))) {
         const slug = slugify(name);
@@ -149,6 +180,7 @@ export function planFeeds(selected: readonly Article[], site: SiteSettings): Fee
         articleIds: ids(entry.articles),
         complete: entry.articles.length <= site.limit,
         archive: undefined,
+        removedAt: latestExpiry(expiredBySlug.get(slug) ?? []),
       });
     }
   }

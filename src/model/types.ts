@@ -33,6 +33,8 @@ export interface Article {
   summary: string | undefined;
   published: Date;
   updated: Date;
+  /** The article leaves every feed at this instant. */
+  expires: Date | undefined;
   authors: Author[];
   tags: string[];
   section: string | undefined;
@@ -147,8 +149,15 @@ export interface FeedModel {
 export interface OutputFile {
   /** Path inside the output folder, forward slashes. */
   path: string;
-  /** Text (UTF-8) or bytes (a copied media file). */
-  contents: string | Uint8Array;
+  contents: string;
+  mediaType: string;
+}
+
+/** A local media file copied into the output as it is. */
+export interface MediaCopy {
+  /** Path inside the output folder, forward slashes (the same as in the project). */
+  path: string;
+  bytes: Uint8Array;
   mediaType: string;
 }
 
