@@ -27,31 +27,32 @@ export function comparePrevious(published: readonly PublishedItem[], current: re
   const diagnostics: Diagnostic[] = [];
   const currentIds = new Set(current.map((item) => item.id));
   const publishedIds = new Set(published.map((item) => item.id));
-  if (!options.allowIdChange) {
-    for (const item of current) {
-      if (publishedIds.has(item.id)) continue;
-      const before = published.find(
-        (old) => !currentIds.has(old.id) && (old.url === item.url || (old.title === item.title && old.date_published === item.published.toISOString())),
-      );
-      if (!before) continue;
-      diagnostics.push({
-        severity: "error",
-        code: "id-changed",
-        file: item.file,
-        field: "id",
-        message: `published item "${item.title}" would change its id from ${JSON.stringify(before.id)} to ${JSON.stringify(item.id)}; every reader would show it again as new. Set id: ${before.id} to keep it, or pass --allow-id-change`,
-      });
-    }
+  // An item that is still there under another id: same link, or same title and publish date.
+  const renamedFrom = new Set<string>();
+  for (const item of current) {
+    if (publishedIds.has(item.id)) continue;
+    const before = published.find(
+      (old) => !currentIds.has(old.id) && (old.url === item.url || (old.title === item.title && old.date_published === item.published.toISOString())),
+    );
+    if (!before) continue;
+    renamedFrom.add(before.id);
+    if (options.allowIdChange) continue;
+    diagnostics.push({
+      severity: "error",
+      code: "id-changed",
+      file: item.file,
+      field: "id",
+      message: `published item "${item.title}" would change its id from ${JSON.stringify(before.id)} to ${JSON.stringify(item.id)}; every reader would show it again as new. Set id: ${before.id} to keep it, or pass --allow-id-change`,
+    });
   }
   const oldest = current.reduce((min, item) => Math.min(min, item.published.getTime()), Number.POSITIVE_INFINITY);
   const dropped = published.filter((old) => {
-    if (currentIds.has(old.id) || options.expiredIds.has(old.id)) return false;
+    if (currentIds.has(old.id) || renamedFrom.has(old.id) || options.expiredIds.has(old.id)) return false;
     // In a full feed, items older than its oldest simply rolled off the end.
     const date = old.date_published ? Date.parse(old.date_published) : Number.NaN;
     return !(options.full && date < oldest);
   });
-  const renamed = new Set(diagnostics.map((d) => d.message));
-  if (published.length > 0 && dropped.length / published.length > options.maxDropShare && renamed.size === 0) {
+  if (published.length > 0 && dropped.length / published.length > options.maxDropShare) {
     diagnostics.push({
       severity: "error",
       code: "too-many-dropped",
