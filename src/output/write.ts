@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import * as nodeFs from "node:fs/promises";
 import path from "node:path";
 import { WirefeedError } from "../errors.ts";
-import type { OutputFile } from "../model/types.ts";
+import type { MediaCopy, OutputFile } from "../model/types.ts";
 
 /** The file operations writing needs; tests pass a double that fails like a full disk. */
 export interface WriteFs {
@@ -42,10 +42,14 @@ export interface WriteResult {
  * written before the first rename, so a failure leaves every old file in place; files wirefeed
  * did not write (CNAME, images) are never touched.
  */
-export async function writeOutputs(outDir: string, files: readonly OutputFile[], fs: WriteFs = nodeWriteFs): Promise<WriteResult> {
+export async function writeOutputs(
+  outDir: string,
+  files: readonly (OutputFile | MediaCopy)[],
+  fs: WriteFs = nodeWriteFs,
+): Promise<WriteResult> {
   const staged: { temp: string; target: string; path: string }[] = [];
   const unchanged: string[] = [];
-  const suffix = `.wirefeed-${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  const suffix = `.wirefeed-${randomBytes(6).toString("hex")}.tmp`;
   const root = path.resolve(outDir);
   try {
     for (const file of files) {
@@ -53,7 +57,7 @@ export async function writeOutputs(outDir: string, files: readonly OutputFile[],
       if (!target.startsWith(root + path.sep)) {
         throw new WirefeedError("OUTPUT_UNWRITABLE", `refusing to write outside the output folder: ${file.path}`);
       }
-      const bytes = typeof file.contents === "string" ? Buffer.from(file.contents, "utf8") : file.contents;
+      const bytes = "bytes" in file ? file.bytes : Buffer.from(file.contents, "utf8");
       const existing = await fs.readFile(target).catch(() => undefined);
       if (existing?.equals(bytes)) {
         unchanged.push(file.path);
