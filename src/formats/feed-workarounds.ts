@@ -25,11 +25,12 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * D3 for HTML in CDATA: xml-js splits only the first `]]>`. In HTML `]]&gt;` renders the same
- * characters, so every occurrence is rewritten and the library never sees one.
+ * D3 for HTML in CDATA: xml-js splits only the first `]]>`. The HTML must come through unchanged:
+ * `]]&gt;` would read the same in text, but not in raw-text elements (`<script>`, `<style>` with
+ * `sanitize: false`, e.g. `a[b[0]]>1`), so the split is done exactly as for plain text.
  */
 export function cdataHtml(html: string): string {
-  return html.replaceAll("]]>", "]]&gt;");
+  return cdataPlain(html);
 }
 
 /**
