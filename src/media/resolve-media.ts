@@ -2,13 +2,13 @@ import { readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import type { Diagnostic } from "../errors.ts";
-import type { Article, MediaRef, OutputFile } from "../model/types.ts";
+import type { Article, MediaCopy, MediaRef } from "../model/types.ts";
 
 export interface ResolvedMedia {
   /** The articles with every local media file's real type and length filled in. */
   articles: Article[];
   /** Local media files to copy into the output, at the same path. */
-  copies: OutputFile[];
+  copies: MediaCopy[];
   diagnostics: Diagnostic[];
 }
 
@@ -24,7 +24,7 @@ const ALLOWED: Record<"image" | "enclosure", RegExp> = {
  */
 export async function resolveMedia(articles: readonly Article[], root: string): Promise<ResolvedMedia> {
   const diagnostics: Diagnostic[] = [];
-  const copies = new Map<string, OutputFile>();
+  const copies = new Map<string, MediaCopy>();
   const realRoot = await realpath(root);
   const resolveOne = async (article: Article, field: "image" | "enclosure", ref: MediaRef | undefined) => {
     if (!ref?.localPath) return ref;
@@ -44,7 +44,7 @@ export async function resolveMedia(articles: readonly Article[], root: string): 
       const kinds = field === "image" ? "an image (JPEG, PNG, GIF, WebP, AVIF)" : "audio, video, PDF or an image";
       return fail(`expected ${kinds}, got ${detected ? detected.mime : "a file whose type cannot be read from its contents"}: ${ref.localPath}`);
     }
-    copies.set(ref.localPath, { path: ref.localPath, contents: bytes, mediaType: detected.mime });
+    copies.set(ref.localPath, { path: ref.localPath, bytes, mediaType: detected.mime });
     return { ...ref, type: detected.mime, length: bytes.length };
   };
   const resolved: Article[] = [];
