@@ -42,6 +42,10 @@ export interface BuildOptions {
   allowIdChange?: boolean;
   /** HTTP client for `previous` (tests). */
   fetch?: typeof fetch;
+  /** Load the config file afresh (preview reloads it after an edit). */
+  reloadConfig?: boolean;
+  /** Called after each article is rendered: `done` of `total`. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** One feed as built, with its file in each format. */
@@ -92,10 +96,11 @@ export interface LoadedSite {
 }
 
 /** load → validate: the config and every article, checked; throws when anything is wrong. */
-export async function loadSite(options: Pick<BuildOptions, "cwd" | "configPath" | "overrides"> = {}): Promise<LoadedSite> {
+export async function loadSite(options: Pick<BuildOptions, "cwd" | "configPath" | "overrides" | "reloadConfig"> = {}): Promise<LoadedSite> {
   const loaded = await loadConfig(path.resolve(options.cwd ?? "."), {
     ...(options.configPath ? { configPath: options.configPath } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
+    ...(options.reloadConfig ? { reload: true } : {}),
   });
   const { config, root } = loaded;
   const author = typeof config.author === "string" ? { name: config.author } : config.author;
@@ -136,7 +141,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const needed = new Set(plans.flatMap((plan) => plan.articleIds));
   const renderArticle = createArticleRenderer({ sanitize: config.sanitize, iframeHosts: config.iframeHosts });
   const rendered = new Map<string, RenderedArticle>();
-  for (const article of selected) if (needed.has(article.id)) rendered.set(article.id, renderArticle(article));
+  for (const article of selected) {
+    if (!needed.has(article.id)) continue;
+    rendered.set(article.id, renderArticle(article));
+    options.onProgress?.(rendered.size, needed.size);
+  }
 
   // model (with the recorded state, so removals move `updated` once) → formats → gate
   const settings = { ...config, author };

@@ -1,0 +1,151 @@
+import { LANGUAGE_TAG } from "../fields.ts";
+import { checkMediaType } from "./check-media-type.ts";
+import { findRelativeUrls, isHttpUrl } from "./inspect-html.ts";
+import { type ParsedDate, parseRfc3339, parseRfc822 } from "./parse-feed-date.ts";
+import type { FeedCheckContext } from "./types.ts";
+
+/** Readers and the W3C validator allow a little clock skew before calling a date "future". */
+export const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
+
+export interface Where {
+  line?: number | undefined;
+  item?: string | undefined;
+  field?: string;
+}
+
+function at(where: Where): Where {
+  const out: Where = {};
+  if (where.line !== undefined) out.line = where.line;
+  if (where.item !== undefined) out.item = where.item;
+  if (where.field !== undefined) out.field = where.field;
+  return out;
+}
+
+export function reportError(context: FeedCheckContext, code: string, where: Where, message: string): void {
+  context.report({ severity: "error", code, ...at(where), message });
+}
+
+export function reportWarning(context: FeedCheckContext, code: string, where: Where, message: string): void {
+  context.report({ severity: "warning", code, ...at(where), message });
+}
+
+/** Check a date field and return its instant (undefined when missing or invalid). */
+export function checkDate(
+  context: FeedCheckContext,
+  value: string | undefined,
+  syntax: "rfc822" | "rfc3339-atom" | "rfc3339",
+  where: Where,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed: ParsedDate =
+    syntax === "rfc822" ? parseRfc822(value) : parseRfc3339(value, { uppercase: syntax === "rfc3339-atom" });
+  if (!parsed.ok) {
+    reportError(context, parsed.weekday ? "date-weekday" : "date-invalid", where, `${parsed.reason}, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  const time = parsed.date.getTime();
+  if (time > context.now.getTime() + FUTURE_TOLERANCE_MS) {
+    reportWarning(
+      context,
+      "date-future",
+      where,
+      `${JSON.stringify(value)} is after the check time ${context.now.toISOString()}; readers hide or misplace future items (pass --now to check as of another instant)`,
+    );
+  }
+  return time;
+}
+
+/** A URL field that readers resolve on their own must be absolute http(s). */
+export function checkHttpUrl(
+  context: FeedCheckContext,
+  value: string | undefined,
+  where: Where,
+  what: string,
+  options: { ascii?: boolean } = {},
+): void {
+  if (value === undefined) return;
+  if (value.trim() === "") reportError(context, "url-invalid", where, `${what} is empty; expected an absolute http(s) URL`);
+  else if (options.ascii && /[^\x21-\x7e]/.test(value)) {
+    reportError(context, "url-invalid", where, `${what} has spaces or non-ASCII characters: percent-encode them (${JSON.stringify(isHttpUrl(value) ? new URL(value).href : encodeURI(value))}), got ${JSON.stringify(value)}`);
+  }
+  else if (!isHttpUrl(value)) {
+    const relative = !/^[a-z][a-z0-9+.-]*:/i.test(value);
+    reportError(
+      context,
+      relative ? "relative-url" : "url-invalid",
+      where,
+      `${what} must be an absolute http(s) URL, got ${JSON.stringify(value)}${relative ? "; readers resolve relative URLs differently, or not at all" : ""}`,
+    );
+  }
+}
+
+/** Relative URLs in an HTML payload resolve against the feed's URL in readers, not the article's. */
+export function checkHtmlUrls(context: FeedCheckContext, html: string | undefined, where: Where, what: string): void {
+  if (!html) return;
+  const relative = findRelativeUrls(html);
+  if (relative.length === 0) return;
+  const shown = relative.slice(0, 3).map((url) => `${url.attribute}=${JSON.stringify(url.value)}`).join(", ");
+  reportError(
+    context,
+    "relative-url",
+    where,
+    `${what} has ${relative.length} relative URL(s) (${shown}${relative.length > 3 ? ", …" : ""}); make every href/src absolute`,
+  );
+}
+
+export function checkLanguage(context: FeedCheckContext, value: string | undefined, where: Where, what: string): void {
+  if (value === undefined || value.trim() === "") {
+    reportWarning(context, "language-missing", where, `no ${what}: readers and screen readers cannot tell the language (e.g. en or es-MX)`);
+  } else if (!LANGUAGE_TAG.test(value.trim())) {
+    reportError(context, "language-invalid", where, `${what} must be a language tag like en or es-MX, got ${JSON.stringify(value)}`);
+  }
+}
+
+export function checkEnclosureType(context: FeedCheckContext, type: string | undefined, url: string | undefined, where: Where): void {
+  const problem = checkMediaType(type, url);
+  if (problem) reportError(context, "enclosure-type-invalid", where, problem);
+}
+
+/**
+ * A self link must be absolute and equal to the URL the file is published at, when that is known
+ * (feed-standards D19: `feed@6` can point the RSS self link at the Atom file).
+ */
+export function checkSelfLink(
+  context: FeedCheckContext,
+  href: string | undefined,
+  where: Where,
+  what: string,
+): void {
+  if (href === undefined) {
+    reportWarning(context, "self-link-missing", where, `no ${what}: readers and WebSub hubs cannot tell where this feed lives`);
+    return;
+  }
+  if (!isHttpUrl(href)) {
+    reportError(context, "self-link-mismatch", where, `${what} must be the absolute URL of this file, got ${JSON.stringify(href)}`);
+    return;
+  }
+  if (context.url !== undefined && new URL(href).href !== new URL(context.url).href) {
+    reportError(
+      context,
+      "self-link-mismatch",
+      where,
+      `${what} is ${JSON.stringify(href)} but this file is published at ${JSON.stringify(context.url)}; readers would subscribe to the wrong feed`,
+    );
+  }
+}
+
+/** Ids must be unique within a document. Returns the ids seen, for the caller's other checks. */
+export function createIdRegistry(context: FeedCheckContext, what: string) {
+  const seen = new Map<string, number | undefined>();
+  return (id: string, where: Where) => {
+    if (seen.has(id)) {
+      const first = seen.get(id);
+      reportError(
+        context,
+        "id-duplicate",
+        where,
+        `${what} ${JSON.stringify(id)} is used twice${first === undefined ? "" : ` (first at line ${first})`}; readers merge or drop one of the items`,
+      );
+    } else seen.set(id, where.line);
+  };
+}

@@ -1,0 +1,211 @@
+import { readFileSync } from "node:fs";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import * as ajvFormats from "ajv-formats";
+import {
+  checkDate,
+  checkEnclosureType,
+  checkHtmlUrls,
+  checkHttpUrl,
+  checkLanguage,
+  checkSelfLink,
+  createIdRegistry,
+  reportError,
+  reportWarning,
+} from "./check-common.ts";
+import { isAbsoluteUrl } from "./inspect-html.ts";
+import type { FeedCheckContext, FeedItemSummary, FeedSummary } from "./types.ts";
+
+// ajv-formats is CommonJS with `exports.default`; under Node's ESM interop the plugin is that property.
+const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;
+
+export const JSON_FEED_1_1 = "https://jsonfeed.org/version/1.1";
+
+let validate: ValidateFunction | undefined;
+
+function compileSchema(): ValidateFunction {
+  const schema = JSON.parse(readFileSync(new URL("../gate/jsonfeed-1.1.schema.json", import.meta.url), "utf8"));
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const stringAt = (object: Json, key: string): string | undefined => (typeof object[key] === "string" ? (object[key] as string) : undefined);
+
+/** 1-based line of a character offset. */
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let at = text.indexOf("\n"); at !== -1 && at < index; at = text.indexOf("\n", at + 1)) line++;
+  return line;
+}
+
+/** JSON Feed 1.1: the schema, the exact version, and what the schema cannot say (feed-standards §2.4). */
+export function checkJson(text: string, context: FeedCheckContext): FeedSummary {
+  const summary: FeedSummary = { format: "json", file: context.file, selfLink: undefined, items: [] };
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message)?.[1];
+    reportError(context, "json-invalid", position === undefined ? {} : { line: lineAt(text, Number(position)) }, `not valid JSON: ${message}`);
+    return summary;
+  }
+  if (!isObject(document)) {
+    reportError(context, "json-invalid", { line: 1 }, "a JSON Feed is an object with version, title and items");
+    return summary;
+  }
+  const keyLine = (key: string): number | undefined => {
+    const index = text.indexOf(`"${key}"`);
+    return index === -1 ? undefined : lineAt(text, index);
+  };
+  /** Paths whose problems this checker reports itself, in words; the schema's message would repeat them. */
+  const covered = new Set<string>(["/version"]);
+
+  const version = document.version;
+  if (version !== JSON_FEED_1_1) {
+    reportError(
+      context,
+      "json-version",
+      { line: keyLine("version"), field: "version" },
+      version === "https://jsonfeed.org/version/1"
+        ? `this is JSON Feed 1.0 ("${version}"); expected "${JSON_FEED_1_1}" with authors[] and language`
+        : `expected "${JSON_FEED_1_1}", got ${JSON.stringify(version)}`,
+    );
+  }
+
+  const feedUrl = stringAt(document, "feed_url");
+  summary.selfLink = feedUrl;
+  if (feedUrl === undefined) {
+    reportWarning(context, "self-link-missing", { line: 1, field: "feed_url" }, "no feed_url: JSON Feed says it should be considered required on the public web");
+  } else {
+    covered.add("/feed_url");
+    checkSelfLink(context, feedUrl, { line: keyLine("feed_url"), field: "feed_url" }, "feed_url");
+  }
+  for (const key of ["home_page_url", "icon", "favicon", "next_url"]) {
+    if (stringAt(document, key) === undefined) continue;
+    covered.add(`/${key}`);
+    checkHttpUrl(context, stringAt(document, key), { line: keyLine(key), field: key }, key, { ascii: true });
+  }
+  checkLanguage(context, stringAt(document, "language"), { line: keyLine("language") ?? 1, field: "language" }, "language");
+  if (document.author !== undefined && document.authors === undefined) {
+    reportWarning(context, "json-author-deprecated", { line: keyLine("author"), field: "author" }, "author is deprecated in JSON Feed 1.1 and holds one author only; use authors: [{ name, url }]");
+  }
+
+  const items = Array.isArray(document.items) ? document.items : [];
+  const registerId = createIdRegistry(context, "id");
+  items.forEach((item: unknown, index: number) => {
+    if (!isObject(item)) return;
+    summary.items.push(checkItem(item, index, text, context, registerId, covered));
+  });
+
+  validate ??= compileSchema();
+  if (!validate(document)) {
+    for (const error of pruneSchemaErrors(validate.errors ?? [])) {
+      const target =
+        error.keyword === "required" ? `${error.instancePath}/${String(error.params.missingProperty)}` : error.instancePath;
+      if ([...covered].some((path) => target === path || target.startsWith(`${path}/`))) continue;
+      const itemIndex = /^\/items\/(\d+)/.exec(error.instancePath)?.[1];
+      const item = itemIndex === undefined ? undefined : summary.items[Number(itemIndex)];
+      const field = error.instancePath.replace(/^\//, "").replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".") || undefined;
+      reportError(
+        context,
+        "json-schema",
+        { line: item?.line, item: item?.id ?? item?.title, ...(field ? { field } : {}) },
+        `${error.message ?? "is invalid"}${error.params && "additionalProperty" in error.params ? ` (${String(error.params.additionalProperty)})` : ""} (JSON Feed 1.1 schema)`,
+      );
+    }
+  }
+  return summary;
+}
+
+function checkItem(
+  item: Json,
+  index: number,
+  text: string,
+  context: FeedCheckContext,
+  registerId: ReturnType<typeof createIdRegistry>,
+  covered: Set<string>,
+): FeedItemSummary {
+  const path = `/items/${index}`;
+  const rawId = item.id;
+  const id = typeof rawId === "string" ? rawId : typeof rawId === "number" ? String(rawId) : undefined;
+  const title = stringAt(item, "title");
+  const idIndex = id === undefined ? -1 : text.search(new RegExp(`"id"\\s*:\\s*${escapeRegExp(JSON.stringify(rawId))}`));
+  const line = idIndex === -1 ? undefined : lineAt(text, idIndex);
+  const label = id || title || `item ${index + 1}`;
+  const where = (field: string) => ({ line, item: label, field: `items[${index}].${field}` });
+
+  covered.add(`${path}/id`);
+  if (rawId === undefined) reportError(context, "id-missing", where("id"), "an item needs an id; readers must discard items without one");
+  else if (typeof rawId !== "string") reportError(context, "id-invalid", where("id"), `id must be a string, got ${JSON.stringify(rawId)}`);
+  else if (rawId.trim() === "") reportError(context, "id-invalid", where("id"), "id is empty; expected a permanent unique id such as tag:example.com,2025:my-post");
+  else {
+    registerId(rawId, where("id"));
+    if (!isAbsoluteUrl(rawId)) {
+      reportWarning(context, "id-not-uri", where("id"), `id ${JSON.stringify(rawId)} is not a URI; the RSS and Atom ids of this item cannot match it (use tag:… or the permalink)`);
+    }
+  }
+
+  for (const key of ["url", "external_url", "image", "banner_image"]) {
+    if (stringAt(item, key) === undefined) continue;
+    covered.add(`${path}/${key}`);
+    checkHttpUrl(context, stringAt(item, key), where(key), key, { ascii: true });
+  }
+  const summaryText = stringAt(item, "summary");
+  if (summaryText !== undefined && /<\/?[a-z][a-z0-9]*(\s[^>]*)?>/i.test(summaryText)) {
+    reportWarning(context, "json-summary-html", where("summary"), "summary is plain text in JSON Feed, but this one holds HTML tags; readers show them as text");
+  }
+  checkHtmlUrls(context, stringAt(item, "content_html"), where("content_html"), "content_html");
+
+  const dates: Record<string, number | undefined> = {};
+  for (const key of ["date_published", "date_modified"]) {
+    const value = stringAt(item, key);
+    if (value === undefined) continue;
+    covered.add(`${path}/${key}`);
+    dates[key] = checkDate(context, value, "rfc3339", where(key));
+  }
+
+  const attachments = Array.isArray(item.attachments) ? item.attachments : [];
+  attachments.forEach((attachment: unknown, at: number) => {
+    if (!isObject(attachment)) return;
+    const url = stringAt(attachment, "url");
+    if (url !== undefined) {
+      covered.add(`${path}/attachments/${at}/url`);
+      checkHttpUrl(context, url, where(`attachments[${at}].url`), "attachment url", { ascii: true });
+    }
+    if (attachment.mime_type !== undefined) {
+      covered.add(`${path}/attachments/${at}/mime_type`);
+      checkEnclosureType(context, stringAt(attachment, "mime_type"), url, where(`attachments[${at}].mime_type`));
+    }
+  });
+  return {
+    id,
+    title: title?.replace(/\s+/g, " ").trim(),
+    url: stringAt(item, "url"),
+    published: dates.date_published ?? dates.date_modified,
+    updated: dates.date_modified ?? dates.date_published,
+    line,
+  };
+}
+
+/** Drop the schema's summary errors ("must match a schema in anyOf") when a precise one says more. */
+function pruneSchemaErrors(errors: ErrorObject[]): ErrorObject[] {
+  const precise = errors.filter((error) => !["anyOf", "oneOf", "allOf", "if"].includes(error.keyword));
+  const kept = errors.filter(
+    (error) => !["anyOf", "oneOf", "allOf", "if"].includes(error.keyword) || !precise.some((other) => other.instancePath.startsWith(error.instancePath)),
+  );
+  const seen = new Set<string>();
+  return kept.filter((error) => {
+    const key = `${error.instancePath} ${error.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
