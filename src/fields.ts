@@ -1,3 +1,5 @@
+import { domainToASCII } from "node:url";
+
 /**
  * Checks and normalisations shared by the config schema and the front-matter schema.
  * Pure functions on strings; no stage-specific knowledge.
@@ -29,16 +31,22 @@ export function parseAbsoluteUri(value: string): string | undefined {
 }
 
 /**
- * An ASCII slug: accents folded, lower case, runs of anything else turned into one hyphen.
- * "Estados Unidos de México" → "estados-unidos-de-mexico".
+ * An ASCII slug: accents folded, lower case, runs of anything but letters and digits turned into
+ * one hyphen. "Estados Unidos de México" → "estados-unidos-de-mexico". A word in another script
+ * becomes its IDNA Punycode form, as browsers write such host names: "日本" → "xn--wgv71a", so
+ * every tag with a letter in it gets a stable, distinct, ASCII feed folder.
  */
 export function slugify(text: string): string {
-  return text
+  const words = text
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  return words
+    .map((word) => (/^[a-z0-9]+$/.test(word) ? word : domainToASCII(word)))
+    .filter((word) => /^[a-z0-9-]+$/.test(word))
+    .join("-");
 }
 
 /** A slug that is safe as one URL path segment and one file name: no dots-only, no separators. */

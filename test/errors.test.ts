@@ -306,3 +306,18 @@ describe("output problems leave the old files intact", () => {
     expect(run.stderr).toMatch(/^outDir: cannot write to .*blocker\/dist: ENOTDIR/m);
   });
 });
+
+describe("temp files", () => {
+  it("a successful build removes temp files a killed build left next to its outputs", async () => {
+    const { dir } = await builtSite();
+    const leftovers = ["dist/rss.xml.wirefeed-0123456789ab.tmp", "dist/feed.json.wirefeed-aaaaaaaaaaaa.tmp"];
+    for (const file of leftovers) await writeFile(path.join(dir, file), "torn");
+    await writeFile(path.join(dir, "dist/notes.tmp"), "not ours");
+    await writeFile(path.join(dir, "articles/new.md"), article({ title: "New", date: "2025-06-01" }));
+    await buildFeeds(dir);
+    const files = Object.keys(await snapshotDir(path.join(dir, "dist")));
+    expect(files.filter((file) => file.includes(".wirefeed-"))).toEqual([]);
+    expect(files).toContain("notes.tmp");
+    expect(files).toContain("CNAME");
+  });
+});

@@ -5,12 +5,16 @@ import { WirefeedError } from "../errors.ts";
 import type { MediaCopy, OutputFile } from "../model/types.ts";
 
 /** The file operations writing needs; tests pass a double that fails like a full disk. */
+/** Temp files of this writer: `<target>.wirefeed-<12 hex>.tmp`. */
+const TEMP_NAME = /\.wirefeed-[0-9a-f]{12}\.tmp$/;
+
 export interface WriteFs {
   mkdir: (dir: string, options: { recursive: true }) => Promise<unknown>;
   readFile: (file: string) => Promise<Buffer>;
   writeFile: (file: string, data: Uint8Array) => Promise<void>;
   rename: (from: string, to: string) => Promise<void>;
   rm: (file: string, options: { force: true }) => Promise<void>;
+  readdir: (dir: string) => Promise<string[]>;
 }
 
 export const nodeWriteFs: WriteFs = {
@@ -28,6 +32,7 @@ export const nodeWriteFs: WriteFs = {
   },
   rename: (from, to) => nodeFs.rename(from, to),
   rm: (file, options) => nodeFs.rm(file, options),
+  readdir: (dir) => nodeFs.readdir(dir),
 };
 
 export interface WriteResult {
@@ -50,6 +55,7 @@ export async function writeOutputs(
   const staged: { temp: string; target: string; path: string }[] = [];
   const unchanged: string[] = [];
   const suffix = `.wirefeed-${randomBytes(6).toString("hex")}.tmp`;
+  if (!TEMP_NAME.test(`x${suffix}`)) throw new Error("temp suffix and TEMP_NAME disagree");
   const root = path.resolve(outDir);
   try {
     for (const file of files) {
@@ -79,5 +85,19 @@ export async function writeOutputs(
     });
   }
   for (const entry of staged) await fs.rename(entry.temp, entry.target);
+  await removeLeftoverTemps(root, files, fs);
   return { written: staged.map((entry) => entry.path), unchanged };
+}
+
+/**
+ * A build killed between writing a temp file and renaming it leaves the temp file behind. After
+ * a successful write, remove such leftovers in every folder this build writes to, so they are
+ * never deployed. Only names of this writer's pattern are touched.
+ */
+async function removeLeftoverTemps(root: string, files: readonly { path: string }[], fs: WriteFs): Promise<void> {
+  const dirs = new Set(files.map((file) => path.dirname(path.resolve(root, ...file.path.split("/")))));
+  for (const dir of dirs) {
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    for (const name of names) if (TEMP_NAME.test(name)) await fs.rm(path.join(dir, name), { force: true });
+  }
 }
