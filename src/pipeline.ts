@@ -42,8 +42,6 @@ export interface BuildOptions {
   allowIdChange?: boolean;
   /** HTTP client for `previous` (tests). */
   fetch?: typeof fetch;
-  /** Load the config file afresh (preview reloads it after an edit). */
-  reloadConfig?: boolean;
   /** Called after each article is rendered: `done` of `total`. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -96,11 +94,10 @@ export interface LoadedSite {
 }
 
 /** load → validate: the config and every article, checked; throws when anything is wrong. */
-export async function loadSite(options: Pick<BuildOptions, "cwd" | "configPath" | "overrides" | "reloadConfig"> = {}): Promise<LoadedSite> {
+export async function loadSite(options: Pick<BuildOptions, "cwd" | "configPath" | "overrides"> = {}): Promise<LoadedSite> {
   const loaded = await loadConfig(path.resolve(options.cwd ?? "."), {
     ...(options.configPath ? { configPath: options.configPath } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
-    ...(options.reloadConfig ? { reload: true } : {}),
   });
   const { config, root } = loaded;
   const author = typeof config.author === "string" ? { name: config.author } : config.author;

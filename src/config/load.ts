@@ -1,10 +1,19 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { tsImport } from "tsx/esm/api";
+import { type NamespacedUnregister, register } from "tsx/esm/api";
 import type { z } from "zod";
 import { type Diagnostic, WirefeedError, describeValue } from "../errors.ts";
 import { type Config, configSchema } from "./schema.ts";
+
+/**
+ * One tsx loader for every config load in the process. tsx's `tsImport()` registers a new loader
+ * on each call that is never removed, which made each load slower than the last (preview
+ * reloads the config after every edit).
+ */
+let configLoader: NamespacedUnregister | undefined;
 
 /** Config file names looked for in the project root, in this order. */
 export const CONFIG_FILES = ["wirefeed.config.ts", "wirefeed.config.mjs", "wirefeed.config.js"];
@@ -33,7 +42,7 @@ export interface LoadedConfig {
 /** Find, import and validate the config file; flags override the file. */
 export async function loadConfig(
   root: string,
-  options: { configPath?: string; overrides?: ConfigOverrides; reload?: boolean } = {},
+  options: { configPath?: string; overrides?: ConfigOverrides } = {},
 ): Promise<LoadedConfig> {
   const absolute = options.configPath
     ? path.resolve(root, options.configPath)
@@ -53,11 +62,13 @@ export async function loadConfig(
   let raw: unknown;
   try {
     const url = pathToFileURL(absolute);
-    // A query string makes Node load the file again after an edit (preview reloads it).
-    if (options.reload) url.search = `?t=${Date.now()}`;
+    // Modules are cached by URL: a digest of the file in the query loads an edited config afresh
+    // (preview, tests) and reuses the loaded one when nothing changed.
+    url.search = `?v=${createHash("sha256").update(await readFile(absolute)).digest("hex").slice(0, 16)}`;
     // tsx loads the file as an ES module whatever the surrounding package.json says, so a
     // config in a folder without "type": "module" works too.
-    const module = (await tsImport(url.href, import.meta.url)) as { default?: unknown };
+    configLoader ??= register({ namespace: "wirefeed-config" });
+    const module = (await configLoader.import(url.href, import.meta.url)) as { default?: unknown };
     raw = module.default;
     // A config compiled as CommonJS (no "type": "module" nearby) arrives wrapped once more.
     if (isRecord(raw) && isRecord(raw.default) && Object.keys(raw).every((key) => key === "default" || key === "__esModule")) {

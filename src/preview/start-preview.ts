@@ -91,13 +91,13 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewHand
     for (const client of clients) client.write(`event: build\ndata: ${buildCount}\n\n`);
   };
 
-  const runBuild = async (changed: string[], reloadConfig: boolean, force: boolean): Promise<void> => {
+  const runBuild = async (changed: string[], force: boolean): Promise<void> => {
     const previousFeed =
       lastGood?.result.files.find((file) => file.path === feedFiles().json)?.contents ??
       (await readFile(path.join(outDir(), feedFiles().json), "utf8").catch(() => undefined));
     const started = Date.now();
-    // `reloadConfig` asks the pipeline to import the config afresh after an edit (ESM caches modules).
-    const attempt: BuildOptions & { reloadConfig?: boolean } = { ...buildOptions, reloadConfig };
+    // An edited config is loaded afresh by the pipeline: its module URL carries a digest of the file.
+    const attempt: BuildOptions = { ...buildOptions };
     try {
       const result = await build(attempt);
       const errorCleared = lastError !== undefined;
@@ -263,12 +263,11 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewHand
       pending = new Set();
       return;
     }
-    const reload = reloadConfig;
     const force = forced;
     pending = new Set();
     reloadConfig = false;
     forced = false;
-    running = runBuild(changed, reload, force).finally(() => {
+    running = runBuild(changed, force).finally(() => {
       running = undefined;
     });
     await running;
