@@ -1,0 +1,249 @@
+/**
+ * What the bench measures, side by side, at each corpus size. Every variant is one child process
+ * per run; the unmeasured work around it (fresh folders, the edit, snapshots, checks) is here.
+ *
+ * The wirefeed variants run the real CLI, `bin/wirefeed.ts build`, exactly as a user or CI does
+ * (`node --import tsx`, config loading, the build, the summary on stderr), rather than calling
+ * build() from a script: startup, tsx's compile and the CLI's own summary are part of what a user
+ * waits for. Each variant builds its own site folder, so state files, caches and outputs never leak
+ * from one variant into another.
+ */
+import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { BASE_CONFIG, type GeneratedCorpus, configText } from "./generate-corpus.ts";
+import { type ChildCommand, runChild } from "./run-child.ts";
+import { type FileState, diffSnapshots, snapshotTree } from "./snapshot-tree.ts";
+
+const REPO = path.resolve(import.meta.dirname, "..");
+const BENCH = import.meta.dirname;
+const WIREFEED = path.join(REPO, "bin", "wirefeed.ts");
+
+export type VariantKey = "cold-all" | "default" | "warm-one-edit" | "no-op" | "naive" | "floor-read" | "floor-render";
+
+export interface VariantInfo {
+  key: VariantKey;
+  label: string;
+  description: string;
+}
+
+/** In table order: wirefeed's builds, then the baseline, then the floors. */
+export const VARIANTS: readonly VariantInfo[] = [
+  {
+    key: "cold-all",
+    label: "cold all",
+    description: "wirefeed build, limit = N: every article in the main feed, RSS + Atom + JSON; tag and section feeds off; fresh site folder (no output, state or cache)",
+  },
+  {
+    key: "default",
+    label: "default",
+    description: "wirefeed build with the default config: newest 20 in the main feed plus tag and section feeds, no archives; fresh site folder",
+  },
+  {
+    key: "warm-one-edit",
+    label: "warm one edit",
+    description: "wirefeed rebuild after editing the newest article's body; archives on, limit 20, tag and section feeds on; the previous build's output and state in place",
+  },
+  {
+    key: "no-op",
+    label: "no-op",
+    description: "wirefeed rebuild with nothing changed; archives on, limit 20; checks that no file in the site folder changed bytes or mtime",
+  },
+  {
+    key: "naive",
+    label: "naive",
+    description: "gray-matter + marked + feed@6 rss2()/atom1()/json1(), every article, written to disk (bench/naive.ts)",
+  },
+  { key: "floor-read", label: "floor read", description: "Node reads every article as text, one after another (bench/floor-read.ts)" },
+  {
+    key: "floor-render",
+    label: "floor render",
+    description: "gray-matter + marked on every article, one thread, nothing written (bench/floor-render.ts)",
+  },
+];
+
+export interface SizeContext {
+  n: number;
+  /** This size's folder: corpus/, sites/<variant>/, out/<variant>/. */
+  dir: string;
+  corpus: GeneratedCorpus;
+  /** The build instant every variant is given, after every article's date. */
+  now: string;
+  /** Whether this wirefeed has `build --no-cache` (it is planned, not yet there). */
+  hasNoCache: boolean;
+  timeoutMs: number;
+}
+
+export interface VariantRunner {
+  info: VariantInfo;
+  /** Once per size, unmeasured: configs, copies, the first build of a warm site. Throws on failure. */
+  setup: () => Promise<void>;
+  /** Unmeasured, before run `run` (from 1): a fresh folder, an edit, a snapshot. */
+  before: (run: number) => Promise<void>;
+  command: () => ChildCommand;
+  /** After a run that exited 0: what is wrong with its result, if anything. */
+  verify: (run: number) => Promise<string[]>;
+}
+
+const CONFIG_FILE = "wirefeed.config.ts";
+
+/** A site folder with its own config; `articlesDir` points at the shared corpus unless it has its own copy. */
+async function writeSite(dir: string, config: Record<string, unknown>): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, CONFIG_FILE), configText({ ...BASE_CONFIG, ...config }));
+}
+
+/** Remove everything a build left in a site folder (output, state, any cache), keeping its config. */
+async function resetSite(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (name !== CONFIG_FILE) await rm(path.join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function buildCommand(ctx: SizeContext, site: string, extra: string[] = []): ChildCommand {
+  return { script: WIREFEED, args: ["build", "--now", ctx.now, ...extra], cwd: site };
+}
+
+/** A failed setup; `timedOut` tells the bench not to try the variant at larger sizes. */
+export class SetupError extends Error {
+  readonly timedOut: boolean;
+  constructor(message: string, timedOut: boolean) {
+    super(message);
+    this.timedOut = timedOut;
+  }
+}
+
+/** The first build of a site that later runs rebuild; not measured. */
+async function prime(ctx: SizeContext, site: string): Promise<void> {
+  const result = await runChild(buildCommand(ctx, site), { timeoutMs: ctx.timeoutMs });
+  if (!result.ok) throw new SetupError(`the first (unmeasured) build failed: ${result.error ?? "unknown"}`, result.timedOut);
+}
+
+async function countJsonFeedItems(file: string): Promise<number> {
+  const feed = JSON.parse(await readFile(file, "utf8")) as { items?: unknown[] };
+  return feed.items?.length ?? 0;
+}
+
+const noProblems = async (): Promise<string[]> => [];
+const nothing = async (): Promise<void> => undefined;
+
+export function createRunners(ctx: SizeContext): VariantRunner[] {
+  const info = (key: VariantKey) => VARIANTS.find((variant) => variant.key === key) as VariantInfo;
+  const siteOf = (key: VariantKey) => path.join(ctx.dir, "sites", key);
+  const outOf = (key: VariantKey) => path.join(ctx.dir, "out", key);
+  const sharedArticles = { articlesDir: ctx.corpus.articlesDir };
+  const archives = { archive: true, limit: 20 };
+
+  const coldAll: VariantRunner = {
+    info: info("cold-all"),
+    setup: () =>
+      writeSite(siteOf("cold-all"), {
+        ...sharedArticles,
+        limit: ctx.n,
+        feeds: { tags: false, sections: false },
+        // A site that publishes every item raises the budget; the warning would only be noise.
+        sizeBudget: Number.MAX_SAFE_INTEGER,
+      }),
+    before: () => resetSite(siteOf("cold-all")),
+    command: () => buildCommand(ctx, siteOf("cold-all"), ctx.hasNoCache ? ["--no-cache"] : []),
+    verify: async () => {
+      const items = await countJsonFeedItems(path.join(siteOf("cold-all"), "dist", "feed.json"));
+      return items === ctx.n ? [] : [`dist/feed.json holds ${items} items, expected all ${ctx.n}`];
+    },
+  };
+
+  const defaultBuild: VariantRunner = {
+    info: info("default"),
+    setup: () => writeSite(siteOf("default"), sharedArticles),
+    before: () => resetSite(siteOf("default")),
+    command: () => buildCommand(ctx, siteOf("default")),
+    verify: async () => {
+      const expected = Math.min(20, ctx.n);
+      const items = await countJsonFeedItems(path.join(siteOf("default"), "dist", "feed.json"));
+      return items === expected ? [] : [`dist/feed.json holds ${items} items, expected ${expected}`];
+    },
+  };
+
+  // The warm site has its own copy of the articles, because it edits one of them.
+  const warmSite = siteOf("warm-one-edit");
+  const newest = [...ctx.corpus.articles].sort((a, b) => b.published - a.published)[0];
+  const edited = path.join(warmSite, newest?.file ?? "articles/none.md");
+  let original = "";
+  const marker = (run: number) => `Correction, bench run ${run}:`;
+  const warm: VariantRunner = {
+    info: info("warm-one-edit"),
+    setup: async () => {
+      await writeSite(warmSite, archives);
+      await cp(ctx.corpus.articlesDir, path.join(warmSite, "articles"), { recursive: true });
+      original = await readFile(edited, "utf8");
+      await prime(ctx, warmSite);
+    },
+    // A real edit each run (a correction appended to the newest story), so that every measured
+    // rebuild has exactly one changed article compared with the build before it.
+    before: (run) => writeFile(edited, `${original}\n*${marker(run)}* an earlier version of this article misstated a figure.\n`),
+    command: () => buildCommand(ctx, warmSite),
+    verify: async (run) => {
+      const main = await readFile(path.join(warmSite, "dist", "feed.json"), "utf8");
+      return main.includes(marker(run)) ? [] : [`the edit of ${newest?.file} (run ${run}) is missing from dist/feed.json`];
+    },
+  };
+
+  const noOpSite = siteOf("no-op");
+  let before = new Map<string, FileState>();
+  const noOp: VariantRunner = {
+    info: info("no-op"),
+    setup: async () => {
+      await writeSite(noOpSite, { ...sharedArticles, ...archives });
+      await prime(ctx, noOpSite);
+    },
+    // The whole site folder but its config: output, state and any cache must stay untouched.
+    before: async () => {
+      before = await snapshotTree(noOpSite, [CONFIG_FILE]);
+    },
+    command: () => buildCommand(ctx, noOpSite),
+    verify: async () => {
+      const problems = diffSnapshots(before, await snapshotTree(noOpSite, [CONFIG_FILE]));
+      if (problems.length === 0) return [];
+      const shown = problems.slice(0, 5).join("; ");
+      return [`the no-op rebuild changed ${problems.length} file(s): ${shown}${problems.length > 5 ? "; …" : ""}`];
+    },
+  };
+
+  const naive: VariantRunner = {
+    info: info("naive"),
+    setup: nothing,
+    before: () => rm(outOf("naive"), { recursive: true, force: true }),
+    command: () => ({
+      script: path.join(BENCH, "naive.ts"),
+      args: ["--articles", ctx.corpus.articlesDir, "--out", outOf("naive"), "--site-url", BASE_CONFIG.siteUrl, "--now", ctx.now],
+      cwd: ctx.corpus.dir,
+    }),
+    verify: async () => {
+      const missing: string[] = [];
+      for (const name of ["rss.xml", "atom.xml", "feed.json"]) {
+        const info = await stat(path.join(outOf("naive"), name)).catch(() => undefined);
+        if (!info?.size) missing.push(`naive wrote no ${name}`);
+      }
+      return missing;
+    },
+  };
+
+  const floor = (key: "floor-read" | "floor-render"): VariantRunner => ({
+    info: info(key),
+    setup: nothing,
+    before: nothing,
+    command: () => ({ script: path.join(BENCH, `${key}.ts`), args: ["--articles", ctx.corpus.articlesDir], cwd: ctx.corpus.dir }),
+    verify: noProblems,
+  });
+
+  return [coldAll, defaultBuild, warm, noOp, naive, floor("floor-read"), floor("floor-render")];
+}
+
+/**
+ * Whether `wirefeed build` takes `--no-cache` (planned in issue 7): the cold variant passes it when
+ * it exists, so a cache kept outside the site folder cannot make a "cold" build warm.
+ */
+export async function detectNoCache(): Promise<boolean> {
+  const help = await runChild({ script: WIREFEED, args: ["build", "--help"], cwd: REPO }, { timeoutMs: 60_000 });
+  return help.ok && help.stdout.includes("--no-cache");
+}
