@@ -1,7 +1,7 @@
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { feedProblems, readEverywhere } from "./interop/read-feeds.ts";
+import { FEEDPARSER_REQUIRED, feedProblems, feedparserAvailable, readEverywhere, readWithFeedparser } from "./interop/read-feeds.ts";
 import { FIXED_NOW, article, makeTempSite, runCli } from "./helpers.ts";
 
 const PNG = Buffer.from(
@@ -269,6 +269,29 @@ describe("WebSub hubs", () => {
         { type: "WebSub", url: "https://pubsubhubbub.example.org/publish?a=1&b=2" },
       ]);
       await expectValidAndAgreeing(texts);
+    }
+  });
+});
+
+describe("Python feedparser reads the tag, section and archive feeds", () => {
+  const available = feedparserAvailable();
+  const inCi = process.env.CI === "true";
+  if (!available && !inCi) console.warn("[skipped] feedparser on tag and archive feeds: python3-feedparser is not installed.");
+
+  it.skipIf(!available && !inCi)("without bozo and with the JSON feed's ids, for every extra feed", async () => {
+    if (!available) throw new Error(FEEDPARSER_REQUIRED);
+    const files = Object.fromEntries(
+      [1, 2, 3, 4, 5].map((n) => [`articles/p${n}.md`, article({ title: `P${n}`, date: `2025-01-0${n}`, tags: ["Mexico"], section: "World" }, `Body ${n}.\n`)]),
+    );
+    const dir = await makeTempSite(files, { archive: true, limit: 2 });
+    await build(dir);
+    for (const folder of ["tags/mexico", "sections/world", "archive/1", "archive/2"]) {
+      const texts = await readFeed(dir, folder);
+      for (const format of ["rss.xml", "atom.xml"]) {
+        const result = readWithFeedparser(path.join(dir, "dist", folder, format));
+        expect({ bozo: result.bozo, exception: result.bozoException }, `${folder}/${format}`).toEqual({ bozo: 0, exception: "" });
+        expect(result.items.map((item) => item.id), `${folder}/${format}`).toEqual(jsonIds(texts));
+      }
     }
   });
 });
