@@ -59,11 +59,18 @@ export const SAFE_SLUG = /^[a-z0-9](?:[a-z0-9._~-]*[a-z0-9])?$/i;
 export const XML_INVALID =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/**
+ * Anything that might be invalid, surrogates included: a cheap test without lookarounds that
+ * lets the common text (no control characters, no astral characters) skip the full pattern.
+ */
+const MAYBE_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF]/;
+
 export function stripXmlInvalid(text: string): string {
-  return text.replace(XML_INVALID, "");
+  return MAYBE_INVALID.test(text) ? text.replace(XML_INVALID, "") : text;
 }
 
 export function hasXmlInvalid(text: string): boolean {
+  if (!MAYBE_INVALID.test(text)) return false;
   XML_INVALID.lastIndex = 0;
   const found = XML_INVALID.test(text);
   XML_INVALID.lastIndex = 0;

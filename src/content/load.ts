@@ -10,6 +10,9 @@ export const MAX_ARTICLE_BYTES = 5 * 1024 * 1024;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** Files read at once. */
+const READ_CONCURRENCY = 32;
+
 /**
  * YAML's core schema: timestamps stay strings, so that `date: 2025-05-03` keeps the fact that it
  * has no time of day and is read in the site's time zone (gray-matter's default would make it UTC
@@ -40,10 +43,19 @@ export async function loadArticles(root: string, articlesDir: string): Promise<L
   const realDir = await realpath(dir);
   const diagnostics: Diagnostic[] = [];
   const files = await listMarkdown(dir, realDir, rel, diagnostics);
+  // Read in parallel (bounded, so 100,000 files never hold 100,000 descriptors), keep file order.
+  const results: LoadResult[] = new Array(files.length);
+  let next = 0;
+  const readNext = async (): Promise<void> => {
+    while (next < files.length) {
+      const index = next++;
+      const absolute = files[index] as string;
+      results[index] = await loadArticle(absolute, rel(absolute));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, readNext));
   const sources: SourceArticle[] = [];
-  for (const absolute of files) {
-    const file = rel(absolute);
-    const result = await loadArticle(absolute, file);
+  for (const result of results) {
     if ("diagnostic" in result) diagnostics.push(result.diagnostic);
     else sources.push(result.source);
   }

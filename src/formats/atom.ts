@@ -2,10 +2,11 @@ import { type Author as FeedAuthor, Feed, type Item } from "feed";
 import type { Author, FeedItem, FeedLinks, FeedModel } from "../model/types.ts";
 import { categoriesOf } from "./categories.ts";
 import {
-  cdataHtml,
+  contentMarker,
   declareNamespaces,
   emptyElement,
   escapeHtml,
+  fillContent,
   fillSlots,
   finishXml,
   markAttributeText,
@@ -31,15 +32,16 @@ export function generateAtom(model: FeedModel): string {
     ...(model.authors[0] ? { author: toAtomAuthor(model.authors[0]) } : {}),
     copyright: slotMarker(0),
   });
-  for (const item of model.items) {
+  model.items.forEach((item, index) => {
     slots.push(entryLinks(item));
-    feed.addItem(toAtomItem(item, slots.length - 1));
-  }
+    feed.addItem(toAtomItem(item, slots.length - 1, index));
+  });
   const xml = feed.atom1();
   if (!xml.includes(ATOM_ROOT)) throw new Error("feed@6 changed its Atom root element; update generateAtom");
   // D20: the library has no xml:lang; the root tag is fixed, so add it there.
   const withLang = xml.replace(ATOM_ROOT, `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${model.language}">`);
-  return finishXml(declareNamespaces(fillSlots(withLang, slots), "feed"));
+  // Namespaces are declared before the HTML goes in, so text inside CDATA never counts as a prefix.
+  return finishXml(fillContent(declareNamespaces(fillSlots(withLang, slots), "feed"), model.items.map((item) => item.html)));
 }
 
 function feedLevelElements(model: FeedModel): string[] {
@@ -71,7 +73,7 @@ function toAtomAuthor(author: Author): FeedAuthor {
   };
 }
 
-function toAtomItem(item: FeedItem, slot: number): Item {
+function toAtomItem(item: FeedItem, slot: number, index: number): Item {
   return {
     // D7: the library declares titles type="html", so plain text must be HTML-escaped.
     title: escapeHtml(item.title),
@@ -80,7 +82,7 @@ function toAtomItem(item: FeedItem, slot: number): Item {
     date: item.updated,
     published: item.published,
     description: escapeHtml(item.summary),
-    ...(item.fullContent ? { content: cdataHtml(item.html) } : {}),
+    ...(item.fullContent ? { content: contentMarker(index) } : {}),
     author: item.authors.map(toAtomAuthor),
     // D16: term is required by RFC 4287; label is free text the library leaves `<` raw in (D5).
     category: categoriesOf(item).map((category) => ({

@@ -25,15 +25,6 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * D3 for HTML in CDATA: xml-js splits only the first `]]>`. The HTML must come through unchanged:
- * `]]&gt;` would read the same in text, but not in raw-text elements (`<script>`, `<style>` with
- * `sanitize: false`, e.g. `a[b[0]]>1`), so the split is done exactly as for plain text.
- */
-export function cdataHtml(html: string): string {
-  return cdataPlain(html);
-}
-
-/**
  * D3 for plain text in CDATA (RSS titles), where `&gt;` would show literally: split every `]]>`
  * but the first into two CDATA sections ourselves; the library then splits the first one.
  */
@@ -73,6 +64,27 @@ export function emptyElement(name: string, attributes: Record<string, string | n
 }
 
 const SLOT = "\uFDD1";
+const CONTENT = "\uFDD2";
+
+/**
+ * Item HTML is handed to the library as a short marker and spliced in afterwards: xml-js copies,
+ * scans and re-escapes every string it is given, which for full-content feeds is most of the
+ * document (issue 7). The splice writes exactly what the library would: the HTML inside the
+ * library's CDATA section, every `]]>` split across two sections (D3).
+ */
+export function contentMarker(index: number): string {
+  return `${CONTENT}${index}${CONTENT}`;
+}
+
+/** Put each item's HTML where its marker stands. */
+export function fillContent(xml: string, htmls: readonly string[]): string {
+  const parts = xml.split(CONTENT);
+  // parts alternate: text, index, text, index, …
+  for (let index = 1; index < parts.length; index += 2) {
+    parts[index] = (htmls[Number(parts[index])] ?? "").replaceAll("]]>", "]]]]><![CDATA[>");
+  }
+  return parts.join("");
+}
 
 /**
  * The library cannot write some elements we need (Atom enclosure links with real types,

@@ -2,11 +2,12 @@ import { type Extension, Feed, type Item } from "feed";
 import type { FeedItem, FeedLinks, FeedModel } from "../model/types.ts";
 import { categoriesOf } from "./categories.ts";
 import {
-  cdataHtml,
   cdataPlain,
+  contentMarker,
   declareNamespaces,
   escapeHtml,
   escapeUrlAttribute,
+  fillContent,
   finishXml,
   protectText,
 } from "./feed-workarounds.ts";
@@ -29,8 +30,9 @@ export function generateRss(model: FeedModel): string {
     feedLinks: { rss: model.links.rss },
   });
   for (const extension of channelExtensions(model)) feed.addExtension(extension);
-  for (const item of model.items) feed.addItem(toRssItem(item));
-  return finishXml(declareNamespaces(feed.rss2(), "rss"));
+  model.items.forEach((item, index) => feed.addItem(toRssItem(item, index)));
+  // Namespaces are declared before the HTML goes in, so text inside CDATA never counts as a prefix.
+  return finishXml(fillContent(declareNamespaces(feed.rss2(), "rss"), model.items.map((item) => item.html)));
 }
 
 function atomLink(href: string, rel: string, type?: string): { _attributes: Record<string, string> } {
@@ -52,7 +54,7 @@ function channelExtensions(model: FeedModel): Extension[] {
   return extensions;
 }
 
-function toRssItem(item: FeedItem): Item {
+function toRssItem(item: FeedItem, index: number): Item {
   // D14: <author> must be an email address; with a single author who has one, use it,
   // otherwise dc:creator.
   const [first, ...rest] = item.authors;
@@ -79,7 +81,7 @@ function toRssItem(item: FeedItem): Item {
     published: item.published,
     // D26: the summary precedes content:encoded; RSS description is HTML, so escape the text.
     description: escapeHtml(item.summary),
-    ...(item.fullContent ? { content: cdataHtml(item.html) } : {}),
+    ...(item.fullContent ? { content: contentMarker(index) } : {}),
     ...(useAuthor ? { author: [{ name: protectText(first.name), email: first.email }] } : {}),
     // D16: name and term both given; the domain is written raw by the library (D5).
     category: categoriesOf(item).map((category) => ({

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parseXml } from "../../check/parse-xml.ts";
 import { WirefeedError } from "../../errors.ts";
 import type { OutputFile } from "../../model/types.ts";
 import { type BuildResult, build } from "../../pipeline.ts";
@@ -24,27 +23,16 @@ export interface FileSummary {
   mediaType: string;
 }
 
-/** Items in a generated feed, counted in the document itself (tag feeds hold fewer than the main one). */
-export function countItems(file: OutputFile): number | undefined {
-  if (file.path.endsWith(".json")) {
-    try {
-      const items = (JSON.parse(file.contents) as { items?: unknown }).items;
-      return Array.isArray(items) ? items.length : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  const root = parseXml(file.contents).root;
-  if (root?.local === "rss") return root.children.find((child) => child.local === "channel")?.children.filter((child) => child.local === "item").length;
-  if (root?.local === "feed") return root.children.filter((child) => child.local === "entry").length;
-  return undefined;
-}
-
 export function summarizeFiles(result: BuildResult): FileSummary[] {
+  // Item counts come from each feed's model; re-parsing every written document cost a full
+  // second parse of the output (issue 7).
+  const items = new Map<string, number>();
+  for (const feed of result.feeds) for (const file of Object.values(feed.paths)) items.set(file, feed.model.items.length);
+  const written = new Set(result.written);
   return result.files.map((file) => ({
     path: file.path,
-    state: result.written.includes(file.path) ? "written" : "unchanged",
-    items: countItems(file),
+    state: written.has(file.path) ? "written" : "unchanged",
+    items: items.get(file.path),
     bytes: Buffer.byteLength(file.contents),
     mediaType: file.mediaType,
   }));
