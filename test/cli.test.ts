@@ -42,7 +42,7 @@ describe("help and version", () => {
     for (const command of COMMANDS) expect(run.stdout).toMatch(new RegExp(`^  ${command.name} +\\S`, "m"));
     expect(run.stdout).toContain("Getting started:");
     expect(run.stdout).toContain('wirefeed new "My first story"');
-    expect(run.stdout).toContain("Exit codes: 0 success, 1 problems in the content or the feeds, 2 usage or config errors.");
+    expect(run.stdout).toContain("Exit codes: 0 success, 1 problems in the content or the feeds, 2 usage or config errors,\n            3 nothing changed (build --exit-code).");
   });
 
   it.each(COMMANDS.map((command) => command.name))("wirefeed %s --help shows usage, every option and examples", async (name) => {

@@ -45,7 +45,8 @@ export function renderMainHelp(version: string): string {
     "  4. wirefeed check                    validates the articles and the feeds",
     "  5. wirefeed preview                  serves them on http://127.0.0.1:8080/ with live reload",
     "",
-    "Exit codes: 0 success, 1 problems in the content or the feeds, 2 usage or config errors.",
+    "Exit codes: 0 success, 1 problems in the content or the feeds, 2 usage or config errors,\n" +
+      "            3 nothing changed (build --exit-code).",
     "Environment: SOURCE_DATE_EPOCH sets the build instant; NO_COLOR turns colour off.",
     "",
   ].join("\n");
