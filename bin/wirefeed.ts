@@ -1,7 +1,10 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env -S node --import=tsx
+// The dev entry (npm run wirefeed, npm run build…); `npm ci` compiles it to lib/wirefeed.mjs, the
+// package's bin. main.ts loads each command when it runs, so --version and --help start fast.
 import { main } from "../src/cli/main.ts";
 
 const args = process.argv.slice(2);
+
 // Ctrl-C ends preview through the signal, so it closes its server cleanly; other commands keep
 // Node's default (exit at once).
 const interrupt = new AbortController();

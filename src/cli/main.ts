@@ -1,12 +1,6 @@
 import { readFileSync } from "node:fs";
 import { WirefeedError, formatError } from "../errors.ts";
 import { COMMANDS, findCommand } from "./command-specs.ts";
-import { runBuild } from "./commands/build.ts";
-import { runCheck } from "./commands/check.ts";
-import { runNew } from "./commands/new.ts";
-import { runPing } from "./commands/ping.ts";
-import { runPreview } from "./commands/preview.ts";
-import { runSchedule } from "./commands/schedule.ts";
 import type { CliIo } from "./io.ts";
 import { renderCommandHelp, renderMainHelp } from "./render-help.ts";
 import { createStyle, isColourWanted } from "./style.ts";
@@ -29,13 +23,19 @@ const EXIT_FOR: Record<WirefeedError["code"], number> = {
   OUTPUT_UNWRITABLE: 1,
 };
 
-const RUNNERS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  build: runBuild,
-  check: runCheck,
-  new: runNew,
-  preview: runPreview,
-  schedule: runSchedule,
-  ping: runPing,
+type Runner = (args: string[], io: CliIo) => Promise<number>;
+
+/**
+ * Each command is imported when it runs: the commands pull in the pipeline and every package it
+ * uses, which `--version` and `--help` never need (issue 7: start-up under 150 ms).
+ */
+const RUNNERS: Record<string, () => Promise<Runner>> = {
+  build: async () => (await import("./commands/build.ts")).runBuild,
+  check: async () => (await import("./commands/check.ts")).runCheck,
+  new: async () => (await import("./commands/new.ts")).runNew,
+  preview: async () => (await import("./commands/preview.ts")).runPreview,
+  schedule: async () => (await import("./commands/schedule.ts")).runSchedule,
+  ping: async () => (await import("./commands/ping.ts")).runPing,
 };
 
 function unknownCommand(command: string, rest: readonly string[]): WirefeedError {
@@ -74,9 +74,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`${VERSION}\n`);
       return 0;
     }
-    const run = RUNNERS[command];
-    if (!run) throw unknownCommand(command, rest);
-    return await run(rest, io);
+    const load = RUNNERS[command];
+    if (!load) throw unknownCommand(command, rest);
+    return await (await load())(rest, io);
   } catch (error) {
     const style = createStyle(isColourWanted(io.env, io.isTTY));
     if (error instanceof WirefeedError) {

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { type NamespacedUnregister, register } from "tsx/esm/api";
+import type { NamespacedUnregister } from "tsx/esm/api";
 import type { z } from "zod";
 import { type Diagnostic, WirefeedError, describeValue } from "../errors.ts";
 import { type Config, configSchema } from "./schema.ts";
@@ -13,7 +13,7 @@ import { type Config, configSchema } from "./schema.ts";
  * on each call that is never removed, which made each load slower than the last (preview
  * reloads the config after every edit).
  */
-let configLoader: NamespacedUnregister | undefined;
+let configLoader: Promise<NamespacedUnregister> | undefined;
 
 /** Config file names looked for in the project root, in this order. */
 export const CONFIG_FILES = ["wirefeed.config.ts", "wirefeed.config.mjs", "wirefeed.config.js"];
@@ -67,8 +67,10 @@ export async function loadConfig(
     url.search = `?v=${createHash("sha256").update(await readFile(absolute)).digest("hex").slice(0, 16)}`;
     // tsx loads the file as an ES module whatever the surrounding package.json says, so a
     // config in a folder without "type": "module" works too.
-    configLoader ??= register({ namespace: "wirefeed-config" });
-    const module = (await configLoader.import(url.href, import.meta.url)) as { default?: unknown };
+    // tsx is imported on the first load, not at the top, so --version and --help never pay for it.
+    // The promise is kept (set synchronously), so concurrent first loads share one loader.
+    configLoader ??= import("tsx/esm/api").then(({ register }) => register({ namespace: "wirefeed-config" }));
+    const module = (await (await configLoader).import(url.href, import.meta.url)) as { default?: unknown };
     raw = module.default;
     // A config compiled as CommonJS (no "type": "module" nearby) arrives wrapped once more.
     if (isRecord(raw) && isRecord(raw.default) && Object.keys(raw).every((key) => key === "default" || key === "__esModule")) {
