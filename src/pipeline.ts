@@ -13,7 +13,8 @@ import type { Article, FeedListing, FeedModel, MediaCopy, OutputFile, RenderedAr
 import { type WriteFs, writeOutputs } from "./output/write.ts";
 import { comparePrevious } from "./previous/compare-previous.ts";
 import { loadPrevious } from "./previous/load-previous.ts";
-import { createArticleRenderer } from "./render/render-article.ts";
+import { openRenderCache } from "./cache/render-cache.ts";
+import { renderArticles } from "./render/render-articles.ts";
 import { EMPTY_STATE, applyFeedState } from "./state/feed-state.ts";
 import { loadState, serializeState } from "./state/load-state.ts";
 import { generateAutodiscoverySnippet } from "./formats/autodiscovery.ts";
@@ -42,8 +43,10 @@ export interface BuildOptions {
   allowIdChange?: boolean;
   /** HTTP client for `previous` (tests). */
   fetch?: typeof fetch;
-  /** Called after each article is rendered: `done` of `total`. */
+  /** Called after each article is rendered or found in the cache: `done` of `total`. */
   onProgress?: (done: number, total: number) => void;
+  /** Use the rendered-HTML cache in `cacheDir`. Default true; false is `--no-cache`. */
+  cache?: boolean;
 }
 
 /** One feed as built, with its file in each format. */
@@ -134,15 +137,18 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   diagnostics.push(...planDiagnostics);
   throwIfErrors(diagnostics, "the articles");
 
-  // render: only the articles some feed shows
+  // render: only the articles some feed shows, from the cache where the inputs are unchanged
   const needed = new Set(plans.flatMap((plan) => plan.articleIds));
-  const renderArticle = createArticleRenderer({ sanitize: config.sanitize, iframeHosts: config.iframeHosts });
-  const rendered = new Map<string, RenderedArticle>();
-  for (const article of selected) {
-    if (!needed.has(article.id)) continue;
-    rendered.set(article.id, renderArticle(article));
-    options.onProgress?.(rendered.size, needed.size);
-  }
+  const cache = options.cache === false ? undefined : openRenderCache(path.resolve(root, config.cacheDir));
+  const renderedList = await renderArticles(
+    selected.filter((article) => needed.has(article.id)),
+    {
+      sanitize: { sanitize: config.sanitize, iframeHosts: config.iframeHosts },
+      cache,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    },
+  );
+  const rendered = new Map<string, RenderedArticle>(renderedList.map((article) => [article.id, article]));
 
   // model (with the recorded state, so removals move `updated` once) → formats → gate
   const settings = { ...config, author };

@@ -23,7 +23,7 @@ function resolveLocal(from: string, specifier: string): string | undefined {
 }
 
 const LEAVES = new Set(["errors.ts", "dates.ts", "fields.ts", "model/types.ts"]);
-const STAGES = ["config", "content", "media", "render", "model", "state", "formats", "gate", "previous", "schedule", "output", "check", "ping"];
+const STAGES = ["config", "content", "media", "render", "cache", "model", "state", "formats", "gate", "previous", "schedule", "output", "check", "ping"];
 const folderOf = (file: string) => (file.includes("/") ? file.slice(0, file.indexOf("/")) : "");
 
 /** Each third-party package and the only files (or folders, ending in /) that may import it. */

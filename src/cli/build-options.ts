@@ -16,6 +16,7 @@ export function toBuildOptions(values: ParsedFlags["values"], cwd: string, now: 
     future: values.future === true,
     ...(text("previous") !== undefined ? { previous: text("previous") as string } : {}),
     ...(values["allow-id-change"] === true ? { allowIdChange: true } : {}),
+    ...(values["no-cache"] === true ? { cache: false } : {}),
   };
 }
 

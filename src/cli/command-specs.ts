@@ -34,6 +34,7 @@ const now: FlagSpec = {
 const drafts: FlagSpec = { name: "drafts", type: "boolean", description: "Include articles with draft: true" };
 const future: FlagSpec = { name: "future", type: "boolean", description: "Include articles dated after --now" };
 const help: FlagSpec = { name: "help", type: "boolean", short: "h", description: "Show this help" };
+const noCache: FlagSpec = { name: "no-cache", type: "boolean", description: "Render every article afresh; neither read nor write .wirefeed-cache/" };
 
 /** Every command, in the order `wirefeed --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -75,6 +76,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       now,
       drafts,
       future,
+      noCache,
       { name: "quiet", type: "boolean", short: "q", description: "Print errors only" },
       { name: "verbose", type: "boolean", description: "Also print the config, the build instant and each item's id" },
       { name: "json", type: "boolean", description: "Print the summary as one JSON object on stdout (for CI)" },

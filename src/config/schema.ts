@@ -124,6 +124,8 @@ export const configSchema = z.strictObject({
   stateFile: z.union([z.literal(false), z.string().min(1)]).default(".wirefeed/state.json"),
   /** With `build --previous`: the largest share of published items one build may drop (0–1). Default 0.5. */
   maxDropShare: z.number().min(0).max(1).default(0.5),
+  /** Folder of the rendered-HTML cache, relative to the project; always safe to delete. Default `".wirefeed-cache"`. */
+  cacheDir: z.string().min(1).default(".wirefeed-cache"),
   /** A feed larger than this many bytes draws a warning. Default 524288 (512 KB). */
   sizeBudget: z.number().int().positive().default(512 * 1024),
   /** Only the newest this many items of a feed carry full content; older ones carry their summary. Default: all. */
