@@ -157,3 +157,24 @@ describe("wirefeed ping", () => {
     expect(run).toMatchObject({ code: 0, stderr: "No hubs in the config (hubs: […]); nothing to ping.\n" });
   });
 });
+
+describe("the build instant", () => {
+  it("SOURCE_DATE_EPOCH pins it like --now, and --now wins over it", async () => {
+    const dir = await makeTempSite({
+      "articles/a.md": article({ title: "A", date: "2026-01-01T08:00:00Z" }),
+      "articles/b.md": article({ title: "B", date: "2026-01-03T08:00:00Z" }),
+    });
+    const titles = async () => (JSON.parse(await readFile(path.join(dir, "dist/feed.json"), "utf8")).items as { title: string }[]).map((item) => item.title);
+    // 2026-01-02T00:00:00Z: only A is due.
+    expect((await runCli(["build"], { cwd: dir, env: { SOURCE_DATE_EPOCH: "1767312000" } })).code).toBe(0);
+    expect(await titles()).toEqual(["A"]);
+    // 2026-01-04T00:00:00Z: both.
+    await runCli(["build"], { cwd: dir, env: { SOURCE_DATE_EPOCH: "1767484800" } });
+    expect(await titles()).toEqual(["B", "A"]);
+    await runCli(["build", "--now", "2026-01-02T00:00:00Z"], { cwd: dir, env: { SOURCE_DATE_EPOCH: "1767484800" } });
+    expect(await titles()).toEqual(["A"]);
+    const bad = await runCli(["build"], { cwd: dir, env: { SOURCE_DATE_EPOCH: "yesterday" } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('SOURCE_DATE_EPOCH: expected whole seconds since 1970, got "yesterday"');
+  });
+});
