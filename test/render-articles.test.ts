@@ -253,36 +253,3 @@ describe("renderArticles failures", () => {
     }
   });
 });
-
-/**
- * Not a test: the measurement behind issue 7's render numbers, run only when asked:
- *   WIREFEED_MEASURE_CORPUS=/tmp/c10k npx vitest run test/render-articles.test.ts -t measure
- * (make the corpus with `npx tsx bench/generate-corpus.ts --count 10000 --out /tmp/c10k`).
- * It logs wall times; it asserts nothing about them.
- */
-const MEASURE_CORPUS = process.env.WIREFEED_MEASURE_CORPUS;
-describe.runIf(MEASURE_CORPUS !== undefined)("measure render times", () => {
-  it("measure: main thread vs workers, cold vs warm cache", async () => {
-    const site = await loadSite({ cwd: MEASURE_CORPUS as string });
-    const sanitize = { sanitize: site.loaded.config.sanitize, iframeHosts: site.loaded.config.iframeHosts };
-    const all = site.articles;
-    const cacheDir = tempDir("wirefeed-render-measure-");
-    const lines: string[] = [`${all.length} articles, ${os.availableParallelism()} cores (availableParallelism), node ${process.version}`];
-    const time = async (label: string, run: () => Promise<unknown>) => {
-      const start = performance.now();
-      await run();
-      lines.push(`${label.padEnd(46)} ${((performance.now() - start) / 1000).toFixed(2)} s`);
-    };
-    await time("main thread, no cache", () => renderArticles(all, { sanitize, cache: undefined, workers: 0 }));
-    await time(`${os.availableParallelism()} workers, no cache`, () => renderArticles(all, { sanitize, cache: undefined }));
-    const cold = openRenderCache(cacheDir);
-    await time("default, cold cache (render + write every entry)", () => renderArticles(all, { sanitize, cache: cold }));
-    const warm = openRenderCache(cacheDir);
-    await time("default, warm cache (every entry read)", () => renderArticles(all, { sanitize, cache: warm }));
-    const edited = all.map((one, index) => (index === 0 ? { ...one, body: `${one.body}\nEdited.\n` } : one));
-    const oneEdit = openRenderCache(cacheDir);
-    await time("default, warm cache, one article edited", () => renderArticles(edited, { sanitize, cache: oneEdit }));
-    lines.push(`cold ${JSON.stringify(cold.stats)}`, `warm ${JSON.stringify(warm.stats)}`, `one edit ${JSON.stringify(oneEdit.stats)}`);
-    console.log(lines.join("\n"));
-  }, 900_000);
-});
