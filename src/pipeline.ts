@@ -152,7 +152,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   // model (with the recorded state, so removals move `updated` once) → formats → gate
   const settings = { ...config, author };
-  const state = config.stateFile === false ? EMPTY_STATE : await loadState(root, config.stateFile);
+  // The state records what was published: a build with drafts or future articles (a preview
+  // of what is not out yet) neither reads nor writes it, so it cannot move the real feeds' dates.
+  const stateFile = config.stateFile !== false && !options.drafts && !options.future ? config.stateFile : undefined;
+  const state = stateFile === undefined ? EMPTY_STATE : await loadState(root, stateFile);
   const applied = applyFeedState(
     plans.map((plan) => buildModel(plan, rendered, settings)),
     state,
@@ -235,9 +238,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { written, unchanged } =
     options.write === false ? { written: [], unchanged: [] } : await writeOutputs(outDir, [...files, ...media.copies], options.fs);
   // The state is written after the feeds: if this fails, the next build only repeats the work.
-  if (options.write !== false && config.stateFile !== false) {
-    const stateFile = { path: config.stateFile, contents: serializeState(applied.state), mediaType: "application/json" };
-    await writeOutputs(root, [stateFile], options.fs);
+  if (options.write !== false && stateFile !== undefined) {
+    await writeOutputs(root, [{ path: stateFile, contents: serializeState(applied.state), mediaType: "application/json" }], options.fs);
   }
   return {
     loaded,

@@ -178,3 +178,23 @@ describe("the build instant", () => {
     expect(bad.stderr).toContain('SOURCE_DATE_EPOCH: expected whole seconds since 1970, got "yesterday"');
   });
 });
+
+describe("build --json feeds ping --changed", () => {
+  it("lists each file's URL, and ping --changed with the written feeds' URLs pings exactly those", async () => {
+    const bodies: string[] = [];
+    const hub = await listen((_request, body) => {
+      bodies.push(body);
+      return 202;
+    });
+    const dir = await makeTempSite({ "articles/a.md": article({ title: "A", date: "2026-01-01T08:00:00Z" }) }, {
+      hubs: [hub],
+      feeds: { tags: false, sections: false },
+    });
+    const built = JSON.parse((await runCli(["build", "--json", "--now", "2026-01-02T00:00:00Z"], { cwd: dir })).stdout);
+    const urls = (built.files as { state: string; items?: number; url: string }[]).filter((file) => file.state === "written" && file.items !== undefined).map((file) => file.url);
+    expect(urls).toEqual(["rss.xml", "atom.xml", "feed.json"].map((name) => `https://example.com/blog/${name}`));
+    const run = await runCli(["ping", "--changed", urls.join(","), "--now", "2026-01-02T00:00:00Z"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(bodies.sort()).toEqual(urls.map((url) => `hub.mode=publish&hub.url=${encodeURIComponent(url)}`).sort());
+  });
+});

@@ -321,3 +321,22 @@ describe("temp files", () => {
     expect(files).toContain("CNAME");
   });
 });
+
+describe("symbolic links inside articles/", () => {
+  it("a link back to a folder already read is skipped with a warning, not followed in a loop", async () => {
+    const dir = await makeTempSite({ "articles/good.md": GOOD, "articles/sub/other.md": article({ title: "Other", date: "2025-05-02" }) });
+    await symlink(".", path.join(dir, "articles/loop"));
+    await symlink("sub", path.join(dir, "articles/twin"));
+    const feeds = await buildFeeds(dir);
+    expect(feeds.run.stderr).toContain("warning: articles/loop: symbolic link to a folder that is already read; skipped, so no article is read twice");
+    expect(feeds.run.stderr).toContain("warning: articles/twin: symbolic link to a folder that is already read; skipped, so no article is read twice");
+    expect(JSON.parse(feeds.json).items).toHaveLength(2);
+  });
+
+  it("a section with no letter or digit is an error, as a tag is", async () => {
+    await expectFailure(
+      { "articles/bad.md": article({ title: "Bad", date: "2025-05-03", section: "!!!" }) },
+      { code: 1, lines: ['articles/bad.md:4: section: expected a section name with at least one letter or digit, got "!!!"'] },
+    );
+  });
+});

@@ -171,3 +171,26 @@ describe("build --previous: the guard against what is published now", () => {
     expect(again.diagnostics.map((d) => d.code)).toContain("nothing-published");
   });
 });
+
+describe("the state file records only what is published", () => {
+  it("a build with --drafts or --future neither reads nor writes it, so it never moves the real feeds' dates", async () => {
+    const dir = await makeTempSite({ "articles/a.md": article({ title: "A", date: "2026-01-01T08:00:00Z" }) });
+    const first = await buildAt(dir, "2026-01-02T00:00:00Z");
+    const stateBefore = await readFile(path.join(dir, ".wirefeed/state.json"), "utf8");
+    await writeFile(path.join(dir, "articles/draft.md"), article({ title: "Draft", date: "2026-01-01T09:00:00Z", draft: true }));
+    await writeFile(path.join(dir, "articles/later.md"), article({ title: "Later", date: "2026-03-01T00:00:00Z" }));
+    await build({ cwd: dir, now: new Date("2026-01-02T01:00:00Z"), drafts: true, future: true });
+    expect(await readFile(path.join(dir, ".wirefeed/state.json"), "utf8")).toBe(stateBefore);
+    // Back to a normal build: the same bytes as before the preview of drafts.
+    expect(await buildAt(dir, "2026-01-02T02:00:00Z")).toEqual(first);
+  });
+
+  it("must be a path inside the project", async () => {
+    for (const stateFile of ["/tmp/state.json", "../state.json", "a/../../b.json"]) {
+      const dir = await makeTempSite({ "articles/a.md": article({ title: "A", date: "2026-01-01" }) }, { stateFile });
+      const error = await build({ cwd: dir }).catch((e: unknown) => e);
+      expect((error as WirefeedError).code).toBe("CONFIG_INVALID");
+      expect((error as WirefeedError).diagnostics[0]?.field).toBe("stateFile");
+    }
+  });
+});

@@ -181,9 +181,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       config,
       out,
       siteUrl,
+      { ...now, description: "The instant the deployed build used (default: SOURCE_DATE_EPOCH, else the clock)" },
       help,
     ],
-    examples: ["wirefeed ping", "wirefeed ping --changed https://news.example.com/rss.xml"],
+    examples: [
+      "wirefeed ping",
+      "wirefeed ping --changed https://news.example.com/rss.xml",
+      "wirefeed ping --changed \"$(wirefeed build --json | jq -r '[.files[] | select(.state == \"written\" and .items != null) | .url] | join(\",\")')\"",
+    ],
   },
 ];
 

@@ -121,7 +121,14 @@ export const configSchema = z.strictObject({
    * moves `updated` once and later builds repeat it. Commit it, or keep it in a CI cache.
    * Default `".wirefeed/state.json"`; `false` turns it off.
    */
-  stateFile: z.union([z.literal(false), z.string().min(1)]).default(".wirefeed/state.json"),
+  stateFile: z
+    .union([
+      z.literal(false),
+      z.string().refine((value) => /^[\w.-]+(?:\/[\w.-]+)*$/.test(value) && !value.split("/").includes(".."), {
+        error: (iss) => `expected a path inside the project such as ".wirefeed/state.json", or false, got ${got(iss.input)}`,
+      }),
+    ])
+    .default(".wirefeed/state.json"),
   /** With `build --previous`: the largest share of published items one build may drop (0–1). Default 0.5. */
   maxDropShare: z.number().min(0).max(1).default(0.5),
   /** Folder of the rendered-HTML cache, relative to the project; always safe to delete. Default `".wirefeed-cache"`. */

@@ -136,6 +136,9 @@ export function validateArticle(source: SourceArticle, settings: ArticleSettings
     if (!slugify(tag)) error(tagsKey, `expected a tag with at least one letter or digit, got ${describeValue(tag)}`);
   }
   const section = text("section", data.section);
+  if (section !== undefined && section !== "" && !slugify(section)) {
+    error("section", `expected a section name with at least one letter or digit, got ${describeValue(section)}`);
+  }
 
   const canonical = readUrl("canonical", data.canonical, error);
   const image = readMedia("image", data.image, settings.siteUrl, error);

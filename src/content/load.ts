@@ -42,7 +42,7 @@ export async function loadArticles(root: string, articlesDir: string): Promise<L
   }
   const realDir = await realpath(dir);
   const diagnostics: Diagnostic[] = [];
-  const files = await listMarkdown(dir, realDir, rel, diagnostics);
+  const files = await listMarkdown(dir, realDir, rel, diagnostics, new Set([realDir]));
   // Read in parallel (bounded, so 100,000 files never hold 100,000 descriptors), keep file order.
   const results: LoadResult[] = new Array(files.length);
   let next = 0;
@@ -75,6 +75,8 @@ async function listMarkdown(
   realRoot: string,
   rel: (absolute: string) => string,
   diagnostics: Diagnostic[],
+  /** Real paths of the folders already listed: a link back to one of them is not followed again. */
+  visited: Set<string>,
 ): Promise<string[]> {
   const found: string[] = [];
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -100,7 +102,20 @@ async function listMarkdown(
       isDirectory = targetInfo.isDirectory();
       isFile = targetInfo.isFile();
     }
-    if (isDirectory) found.push(...(await listMarkdown(absolute, realRoot, rel, diagnostics)));
+    if (isDirectory) {
+      const real = await realpath(absolute);
+      if (visited.has(real)) {
+        diagnostics.push({
+          severity: "warning",
+          code: "symlink-loop",
+          file: rel(absolute),
+          message: "symbolic link to a folder that is already read; skipped, so no article is read twice",
+        });
+        continue;
+      }
+      visited.add(real);
+      found.push(...(await listMarkdown(absolute, realRoot, rel, diagnostics, visited)));
+    }
     else if (isFile && entry.name.endsWith(".md")) found.push(absolute);
   }
   return found;

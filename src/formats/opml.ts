@@ -1,4 +1,6 @@
+import { stripXmlInvalid } from "../fields.ts";
 import type { FeedKind, FeedListing } from "../model/types.ts";
+import { escapeXmlAttribute } from "./feed-workarounds.ts";
 
 /** What the OPML head says about the site. */
 export interface OpmlSite {
@@ -84,12 +86,7 @@ function feedOutline(feed: FeedListing, siteUrl: string): string {
  * characters XML 1.0 cannot carry at all (C0 controls, lone surrogates, U+FFFE/U+FFFF) are dropped.
  */
 function escapeXml(text: string): string {
-  return text
-    .replace(/[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "")
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
+  return escapeXmlAttribute(stripXmlInvalid(text))
     .replaceAll("\t", "&#9;")
     .replaceAll("\n", "&#10;")
     .replaceAll("\r", "&#13;");

@@ -89,7 +89,9 @@ export function planFeeds(selected: readonly Article[], site: SiteSettings, expi
   const mainId = `tag:${site.idAuthority}:feed`;
   const ids = (articles: readonly Article[]) => articles.slice(0, site.limit).map((article) => article.id);
   const latestExpiry = (articles: readonly Article[]) => {
-    const latest = Math.max(...articles.map((article) => article.expires?.getTime() ?? 0), 0);
+    // A loop, not Math.max(...list): a spread of 100,000 arguments overflows the stack.
+    let latest = 0;
+    for (const article of articles) latest = Math.max(latest, article.expires?.getTime() ?? 0);
     return latest > 0 ? new Date(latest) : undefined;
   };
   const plans: FeedPlan[] = [];

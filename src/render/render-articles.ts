@@ -10,11 +10,11 @@ import type { SanitizeSettings } from "./sanitize.ts";
 /**
  * Fewest articles to render (cache misses) before worker threads are used by default. A worker
  * starts in about 0.35 s under tsx (0.15 s compiled) before its first article, and an article takes
- * about 1.1 ms, so on 2 cores workers only pay off past roughly a thousand articles. Measured on
- * the bench corpus, 2 cores, median of 3, main thread vs 2 workers (issue 7):
- * 1,000: 1.18 s vs 1.26 s under tsx (1.15 vs 1.06 compiled); 1,500: 1.66 vs 1.52 (1.58 vs 1.35);
- * 2,000: 2.05 vs 1.83 (1.99 vs 1.64); 3,000: 3.23 vs 2.59 (3.43 vs 2.47).
- * 1,500 is the smallest size where workers won every run under tsx, which is how the CLI runs.
+ * about 1.1 ms, so on 2 cores workers only pay off past a thousand articles or so. Measured on the
+ * bench corpus, 2 cores, main thread vs 2 workers, median of 6 runs (issue 7):
+ * 1,000: 1.19 s vs 1.28 s under tsx (1.16 vs 1.08 compiled); 1,500: 1.68 vs 1.57 (1.67 vs 1.39);
+ * 2,000: 2.33 vs 1.84 (2.13 vs 1.65); 10,000 (3 runs): 10.7 vs 6.4 (10.3 vs 5.9).
+ * Under tsx, which is how the CLI runs today, the two cross near 1,500.
  */
 export const WORKER_THRESHOLD = 1500;
 

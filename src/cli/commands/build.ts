@@ -16,6 +16,8 @@ import { type Style, createStyle, isColourWanted } from "../style.ts";
 
 export interface FileSummary {
   path: string;
+  /** Where it is published: what `wirefeed ping --changed` takes. */
+  url: string;
   state: "written" | "unchanged";
   /** Items in the feed; undefined for a file that is no feed. */
   items: number | undefined;
@@ -31,6 +33,7 @@ export function summarizeFiles(result: BuildResult): FileSummary[] {
   const written = new Set(result.written);
   return result.files.map((file) => ({
     path: file.path,
+    url: new URL(file.path, result.loaded.config.siteUrl).href,
     state: written.has(file.path) ? "written" : "unchanged",
     items: items.get(file.path),
     bytes: Buffer.byteLength(file.contents),

@@ -9,6 +9,7 @@ import { findCommand } from "../command-specs.ts";
 import type { CliIo } from "../io.ts";
 import { parseFlags } from "../parse-flags.ts";
 import { renderCommandHelp } from "../render-help.ts";
+import { resolveNow } from "../resolve-now.ts";
 
 const FEED_TYPES = new Set(["application/rss+xml", "application/atom+xml", "application/feed+json"]);
 export const DEFAULT_PING_STATE = ".wirefeed/ping.json";
@@ -29,7 +30,9 @@ export async function runPing(args: string[], io: CliIo): Promise<number> {
   }
   // The feed list comes from the pipeline (every feed it would write, nothing written); the bytes
   // come from the output folder, which is what was deployed.
-  const result = await build({ ...toBuildOptions(values, io.cwd, undefined), write: false });
+  // The same instant as the build that was deployed (--now or SOURCE_DATE_EPOCH), so the same feeds.
+  const now = resolveNow(text("now"), io.env);
+  const result = await build({ ...toBuildOptions(values, io.cwd, now), write: false });
   const { config, root } = result.loaded;
   if (config.hubs.length === 0) {
     io.stderr("No hubs in the config (hubs: […]); nothing to ping.\n");
