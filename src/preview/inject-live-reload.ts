@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { buildLiveReloadCode, escapeHtml } from "./render-index-page.ts";
+import { escapeHtml } from "../formats/feed-workarounds.ts";
+import { buildLiveReloadCode } from "./render-index-page.ts";
 
 const BANNER_CSS =
   ".wirefeed-preview-error{margin:0 0 1rem;padding:1rem;background:#fff0f0;color:#600;" +

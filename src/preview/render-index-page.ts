@@ -1,5 +1,6 @@
 import type { FeedModel, FormatKey } from "../model/types.ts";
 import { FEED_MEDIA_TYPES } from "./media-types.ts";
+import { escapeHtml } from "../formats/feed-workarounds.ts";
 
 /** Server-Sent Events endpoint the page listens on. */
 export const EVENTS_PATH = "/__wirefeed/events";
@@ -19,10 +20,6 @@ export interface IndexPageInput {
   builtAt: Date | undefined;
   /** Text of the last build's error, when the last build failed. */
   error: string | undefined;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
 /**
