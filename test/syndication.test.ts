@@ -295,3 +295,31 @@ describe("Python feedparser reads the tag, section and archive feeds", () => {
     }
   });
 });
+
+describe("the subscribe page, autodiscovery snippet and OPML in dist/", () => {
+  it("carry the main feed's self links and list every tag and section feed", async () => {
+    const dir = await makeTempSite({
+      "articles/a.md": article({ title: "A & <b>", date: "2025-05-01", tags: ["México"], section: "Politics", summary: "Sum <i>." }),
+    });
+    await build(dir);
+    const page = await readFile(path.join(dir, "dist/index.html"), "utf8");
+    const snippet = await readFile(path.join(dir, "dist/autodiscovery.html"), "utf8");
+    const opml = await readFile(path.join(dir, "dist/feeds.opml"), "utf8");
+    const main = await readFeed(dir);
+    const self = {
+      rss: /<atom:link href="([^"]+)" rel="self"/.exec(main.rss)?.[1],
+      atom: /<link rel="self" href="([^"]+)"\/>/.exec(main.atom)?.[1],
+      json: JSON.parse(main.json).feed_url,
+    };
+    for (const [type, url] of [["application/rss+xml", self.rss], ["application/atom+xml", self.atom], ["application/feed+json", self.json]]) {
+      const link = new RegExp(`<link rel="alternate" type="${type.replace("+", "\\+")}" title="[^"]*" href="${url}">`);
+      expect(page).toMatch(link);
+      expect(snippet).toMatch(link);
+    }
+    expect(page).toContain("A &amp; &lt;b&gt;");
+    expect(page).not.toContain("<b>");
+    expect(opml).toContain('xmlUrl="https://example.com/blog/tags/mexico/rss.xml"');
+    expect(opml).toContain('xmlUrl="https://example.com/blog/sections/politics/rss.xml"');
+    expect(opml).toContain('xmlUrl="https://example.com/blog/rss.xml"');
+  });
+});
