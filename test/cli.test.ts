@@ -155,7 +155,7 @@ describe("wirefeed build", () => {
     expect(run.stdout.trim().split("\n")).toHaveLength(1);
     const summary = JSON.parse(run.stdout);
     expect(summary).toMatchObject({ ok: true, outDir: "dist", articles: { hadPrevious: false, added: [{ title: "First story" }], changed: [], removed: [] } });
-    expect(summary.files).toContainEqual({ path: "rss.xml", state: "written", items: 1, bytes: expect.any(Number), mediaType: "application/rss+xml" });
+    expect(summary.files).toContainEqual({ path: "rss.xml", url: "https://example.com/blog/rss.xml", state: "written", items: 1, bytes: expect.any(Number), mediaType: "application/rss+xml" });
     expect(summary.files).toContainEqual(expect.objectContaining({ path: "feed.json", state: "written", items: 1, mediaType: "application/feed+json" }));
     expect(summary.articles.added[0].id).toMatch(/^tag:example\.com,2025:2025-05-03\/first$/);
     const again = JSON.parse((await build(dir, "--json")).stdout);
