@@ -9,7 +9,7 @@ import { readOwnVersion, readPackageVersion } from "./package-version.ts";
  * its version or of a render library's version (a fix in render/, a new sanitize rule): every old
  * entry then misses.
  */
-export const CACHE_FORMAT_VERSION = 1;
+export const CACHE_FORMAT_VERSION = 2;
 
 /** The packages whose code decides the rendered HTML; their versions are part of every key. */
 export const RENDER_PACKAGES = ["marked", "marked-gfm-heading-id", "marked-footnote", "sanitize-html"] as const;
@@ -93,23 +93,32 @@ function entryFile(dir: string, key: string): string {
   return path.join(dir, key.slice(0, 2), `${key}.render`);
 }
 
-/** `<magic> <format> <key> <html length> <text length>\n<html><text>`: no escaping to undo on a hit. */
+/**
+ * `<magic> <format> <key> <html length> <text length> <checksum>\n<html><text>`: no escaping to undo
+ * on a hit. The checksum (sha256 of html and text, 32 hex digits) makes a byte changed in place a
+ * miss too, not only a truncated or padded file.
+ */
 function serializeEntry(key: string, entry: CachedRender): string {
-  return `${MAGIC} ${CACHE_FORMAT_VERSION} ${key} ${entry.html.length} ${entry.text.length}\n${entry.html}${entry.text}`;
+  return `${MAGIC} ${CACHE_FORMAT_VERSION} ${key} ${entry.html.length} ${entry.text.length} ${checksumOf(entry)}\n${entry.html}${entry.text}`;
+}
+
+function checksumOf(entry: CachedRender): string {
+  return createHash("sha256").update(entry.html).update("\u0000").update(entry.text).digest("hex").slice(0, 32);
 }
 
 function parseEntry(contents: string, key: string): CachedRender | undefined {
   const newline = contents.indexOf("\n");
   if (newline < 0 || newline > 256) return undefined;
   const fields = contents.slice(0, newline).split(" ");
-  const [magic, format, storedKey, htmlLength, textLength] = fields;
-  if (fields.length !== 5 || magic !== MAGIC || format !== String(CACHE_FORMAT_VERSION) || storedKey !== key) return undefined;
+  const [magic, format, storedKey, htmlLength, textLength, checksum] = fields;
+  if (fields.length !== 6 || magic !== MAGIC || format !== String(CACHE_FORMAT_VERSION) || storedKey !== key) return undefined;
   if (!/^\d{1,15}$/.test(htmlLength ?? "") || !/^\d{1,15}$/.test(textLength ?? "")) return undefined;
   const start = newline + 1;
   const middle = start + Number(htmlLength);
   // A truncated or padded file, or bytes that did not decode as UTF-8, change the length.
   if (contents.length !== middle + Number(textLength)) return undefined;
-  return { html: contents.slice(start, middle), text: contents.slice(middle) };
+  const entry = { html: contents.slice(start, middle), text: contents.slice(middle) };
+  return checksumOf(entry) === checksum ? entry : undefined;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { NamespacedUnregister } from "tsx/esm/api";
@@ -37,6 +37,8 @@ export interface LoadedConfig {
   root: string;
   /** Config file relative to the root, for messages. */
   file: string;
+  /** sha256 (hex) of the config file's bytes: part of the build index's key. */
+  sourceHash: string;
 }
 
 /** Find, import and validate the config file; flags override the file. */
@@ -60,17 +62,11 @@ export async function loadConfig(
   const file = path.relative(projectRoot, absolute).split(path.sep).join("/");
 
   let raw: unknown;
+  let sourceHash = "";
   try {
-    const url = pathToFileURL(absolute);
-    // Modules are cached by URL: a digest of the file in the query loads an edited config afresh
-    // (preview, tests) and reuses the loaded one when nothing changed.
-    url.search = `?v=${createHash("sha256").update(await readFile(absolute)).digest("hex").slice(0, 16)}`;
-    // tsx loads the file as an ES module whatever the surrounding package.json says, so a
-    // config in a folder without "type": "module" works too.
-    // tsx is imported on the first load, not at the top, so --version and --help never pay for it.
-    // The promise is kept (set synchronously), so concurrent first loads share one loader.
-    configLoader ??= import("tsx/esm/api").then(({ register }) => register({ namespace: "wirefeed-config" }));
-    const module = (await (await configLoader).import(url.href, import.meta.url)) as { default?: unknown };
+    const bytes = await readFile(absolute);
+    sourceHash = createHash("sha256").update(bytes).digest("hex");
+    const module = (await importConfig(absolute, bytes.toString("utf8"), sourceHash, projectRoot)) as { default?: unknown };
     raw = module.default;
     // A config compiled as CommonJS (no "type": "module" nearby) arrives wrapped once more.
     if (isRecord(raw) && isRecord(raw.default) && Object.keys(raw).every((key) => key === "default" || key === "__esModule")) {
@@ -100,7 +96,61 @@ export async function loadConfig(
       diagnostics,
     });
   }
-  return { config: Object.freeze(parsed.data), root: projectRoot, file };
+  return { config: Object.freeze(parsed.data), root: projectRoot, file, sourceHash };
+}
+
+/** Where compiled copies of a TypeScript config are kept, relative to the project root. */
+export const COMPILED_CONFIG_DIR = ".wirefeed-cache/config";
+
+/**
+ * A config that imports no file of its own (no relative import, no `import.meta`, no CommonJS):
+ * compiled alone, it does exactly what it does in place, so a compiled copy can stand in for it.
+ */
+const NOT_SELF_CONTAINED = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'`]\.{1,2}\/|\bimport\.meta\b|\brequire\s*\(|\b__dirname\b|\b__filename\b/;
+
+/**
+ * Import the config module. tsx's loader costs about 170 ms to start (issue 7: a no-op build has
+ * 500 ms in all), so a self-contained `.ts` config is compiled once with esbuild (what tsx itself
+ * uses) to `.wirefeed-cache/config/<sha256>.mjs` and imported natively from there; the digest of
+ * the source names the copy, so an edited config is compiled afresh. Any other config, or any
+ * failure to compile or store the copy, goes through tsx as before. Modules are cached by URL, so
+ * the digest in the query (or the name) loads an edited config afresh and reuses an unchanged one.
+ */
+async function importConfig(absolute: string, source: string, hash: string, root: string): Promise<unknown> {
+  if (absolute.endsWith(".ts") && !NOT_SELF_CONTAINED.test(source)) {
+    const compiled = path.join(root, ...COMPILED_CONFIG_DIR.split("/"), `${hash}.mjs`);
+    if (existsSync(compiled) || (await compileConfig(source, absolute, compiled))) {
+      return import(pathToFileURL(compiled).href);
+    }
+  }
+  const url = pathToFileURL(absolute);
+  url.search = `?v=${hash.slice(0, 16)}`;
+  // tsx loads the file as an ES module whatever the surrounding package.json says, so a
+  // config in a folder without "type": "module" works too.
+  // tsx is imported on the first load, not at the top, so --version and --help never pay for it.
+  // The promise is kept (set synchronously), so concurrent first loads share one loader.
+  configLoader ??= import("tsx/esm/api").then(({ register }) => register({ namespace: "wirefeed-config" }));
+  return (await configLoader).import(url.href, import.meta.url);
+}
+
+/** Compile a TypeScript config to an ES module file; false when it cannot (then tsx loads it). */
+async function compileConfig(source: string, sourcefile: string, target: string): Promise<boolean> {
+  const temp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    const { transform } = await import("esbuild");
+    const { code } = await transform(source, { loader: "ts", format: "esm", target: "node20", sourcefile, sourcemap: "inline" });
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(temp, code);
+    await rename(temp, target);
+    // Copies of earlier versions of the config are of no more use.
+    for (const name of await readdir(path.dirname(target))) {
+      if (name.endsWith(".mjs") && name !== path.basename(target)) await rm(path.join(path.dirname(target), name), { force: true });
+    }
+    return true;
+  } catch {
+    await rm(temp, { force: true }).catch(() => undefined);
+    return existsSync(target);
+  }
 }
 
 function describeType(expected: string): string {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { fromWallTime, toWallTime } from "../dates.ts";
 import type { Diagnostic } from "../errors.ts";
 import { describeValue } from "../errors.ts";
@@ -54,6 +55,11 @@ const DATE_TIME =
 export interface ValidatedArticle {
   article: Article | undefined;
   diagnostics: Diagnostic[];
+}
+
+/** The digest of a validated body: the render cache and the build index key on it. */
+export function hashBody(body: string): string {
+  return createHash("sha256").update(body).digest("hex");
 }
 
 /** Check one article's front matter and turn it into an `Article`, collecting every problem. */
@@ -197,6 +203,7 @@ export function validateArticle(source: SourceArticle, settings: ArticleSettings
       canonical,
       permalink,
       body,
+      bodyHash: hashBody(body),
     },
     diagnostics,
   };

@@ -1,9 +1,10 @@
+import { statSync } from "node:fs";
 import { lstat, readFile, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import matter from "gray-matter";
-import yaml from "js-yaml";
 import { type Diagnostic, WirefeedError } from "../errors.ts";
+import { stripXmlInvalid } from "../fields.ts";
 import type { SourceArticle } from "../model/types.ts";
+import { hashBody } from "./front-matter.ts";
 
 /** Articles larger than this are refused rather than parsed. */
 export const MAX_ARTICLE_BYTES = 5 * 1024 * 1024;
@@ -14,23 +15,46 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 const READ_CONCURRENCY = 32;
 
 /**
- * YAML's core schema: timestamps stay strings, so that `date: 2025-05-03` keeps the fact that it
- * has no time of day and is read in the site's time zone (gray-matter's default would make it UTC
- * midnight). Passing options also turns off gray-matter's process-wide cache of file contents.
+ * gray-matter with YAML's core schema: timestamps stay strings, so that `date: 2025-05-03` keeps
+ * the fact that it has no time of day and is read in the site's time zone (gray-matter's default
+ * would make it UTC midnight). Passing options also turns off gray-matter's process-wide cache of
+ * file contents. Loaded on the first article read: a build that takes every article from the build
+ * index never pays for the two packages.
  */
-const matterOptions = {
-  engines: {
-    yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object,
-  },
-};
+let frontMatterParser: Promise<(text: string) => { data: unknown; content: string }> | undefined;
+function loadFrontMatterParser(): Promise<(text: string) => { data: unknown; content: string }> {
+  frontMatterParser ??= Promise.all([import("gray-matter"), import("js-yaml")]).then(([{ default: matter }, { default: yaml }]) => {
+    const options = { engines: { yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object } };
+    return (text: string) => matter(text, options) as unknown as { data: unknown; content: string };
+  });
+  return frontMatterParser;
+}
+
+/** What `stat` says about an article file: enough to notice a change without reading it. */
+export interface ArticleStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
 
 export interface LoadedArticles {
+  /** Every article file found, sorted by path (relative to the root, forward slashes). */
+  files: string[];
+  /** Each file's stat, taken before it was read. */
+  stats: Map<string, ArticleStat>;
+  /** The files that were read (not skipped), in file order. */
   sources: SourceArticle[];
   diagnostics: Diagnostic[];
 }
 
+export interface LoadOptions {
+  /** Files this says yes to are listed and stat'ed but not read (the build index knows them). */
+  skip?: (file: string, stat: ArticleStat) => boolean;
+}
+
 /** Read every `*.md` under the articles folder, sorted by path. Problems become diagnostics. */
-export async function loadArticles(root: string, articlesDir: string): Promise<LoadedArticles> {
+export async function loadArticles(root: string, articlesDir: string, options: LoadOptions = {}): Promise<LoadedArticles> {
   const dir = path.resolve(root, articlesDir);
   const rel = (absolute: string) => path.relative(root, absolute).split(path.sep).join("/");
   const info = await stat(dir).catch(() => undefined);
@@ -44,18 +68,27 @@ export async function loadArticles(root: string, articlesDir: string): Promise<L
   const diagnostics: Diagnostic[] = [];
   const files = await listMarkdown(dir, realDir, rel, diagnostics, new Set([realDir]));
   // Read in parallel (bounded, so 100,000 files never hold 100,000 descriptors), keep file order.
-  const results: LoadResult[] = new Array(files.length);
+  const results: (LoadResult | undefined)[] = new Array(files.length);
+  const names = files.map(rel);
+  const stats = new Map<string, ArticleStat>();
   let next = 0;
   const readNext = async (): Promise<void> => {
     while (next < files.length) {
       const index = next++;
       const absolute = files[index] as string;
-      results[index] = await loadArticle(absolute, rel(absolute));
+      const file = names[index] as string;
+      // Synchronous: 10,000 stats through the thread pool cost about ten times as long (issue 7).
+      const { size, mtimeMs, ctimeMs, ino } = statSync(absolute);
+      const info = { size, mtimeMs, ctimeMs, ino };
+      stats.set(file, info);
+      if (options.skip?.(file, info)) continue;
+      results[index] = await loadArticle(absolute, file, size);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, readNext));
   const sources: SourceArticle[] = [];
   for (const result of results) {
+    if (result === undefined) continue;
     if ("diagnostic" in result) diagnostics.push(result.diagnostic);
     else sources.push(result.source);
   }
@@ -67,7 +100,25 @@ export async function loadArticles(root: string, articlesDir: string): Promise<L
       message: "no Markdown files found; the feeds will have no items",
     });
   }
-  return { sources, diagnostics };
+  return { files: names, stats, sources, diagnostics };
+}
+
+/**
+ * The body of an article as validation gives it (XML-invalid characters removed), read again for
+ * an article the build index restored without one. Throws when the file no longer loads, or when
+ * its body is no longer the one `bodyHash` was made from (it changed while the build ran).
+ */
+export async function readArticleBody(root: string, file: string, bodyHash: string): Promise<string> {
+  const absolute = path.resolve(root, ...file.split("/"));
+  const result = await loadArticle(absolute, file, (await stat(absolute)).size);
+  const body = "source" in result ? stripXmlInvalid(result.source.body) : undefined;
+  if (body === undefined || hashBody(body) !== bodyHash) {
+    throw new WirefeedError("CONTENT_INVALID", `${file} changed while the build was running; nothing was written`, {
+      file,
+      hint: "run the build again",
+    });
+  }
+  return body;
 }
 
 async function listMarkdown(
@@ -123,11 +174,10 @@ async function listMarkdown(
 
 type LoadResult = { source: SourceArticle } | { diagnostic: Diagnostic };
 
-async function loadArticle(absolute: string, file: string): Promise<LoadResult> {
+async function loadArticle(absolute: string, file: string, size: number): Promise<LoadResult> {
   const fail = (code: string, message: string, line?: number): LoadResult => ({
     diagnostic: { severity: "error", code, file, ...(line === undefined ? {} : { line }), message },
   });
-  const size = (await stat(absolute)).size;
   if (size > MAX_ARTICLE_BYTES) {
     return fail("file-too-large", `file is ${size} bytes; the limit is ${MAX_ARTICLE_BYTES} bytes (5 MB)`);
   }
@@ -147,9 +197,10 @@ async function loadArticle(absolute: string, file: string): Promise<LoadResult> 
   }
   const close = text.slice(4).search(/^---[ \t]*$/m);
   if (close === -1) return fail("front-matter-unclosed", "front matter is not closed: expected a line '---' after it", 1);
+  const parseFrontMatter = await loadFrontMatterParser();
   let parsed: { data: Record<string, unknown>; content: string };
   try {
-    parsed = matter(text, matterOptions) as unknown as typeof parsed;
+    parsed = parseFrontMatter(text) as typeof parsed;
   } catch (cause) {
     const mark = (cause as { mark?: { line?: number } }).mark;
     const reason = (cause as { reason?: string }).reason ?? (cause as Error).message;

@@ -1,6 +1,5 @@
 import { readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { fileTypeFromBuffer } from "file-type";
 import type { Diagnostic } from "../errors.ts";
 import type { Article, MediaCopy, MediaRef } from "../model/types.ts";
 
@@ -39,6 +38,8 @@ export async function resolveMedia(articles: readonly Article[], root: string): 
     const info = await stat(real);
     if (!info.isFile()) return fail(`${ref.localPath} is not a file`);
     const bytes = await readFile(real);
+    // Loaded on the first local media file: most builds have none, and none to read again.
+    const { fileTypeFromBuffer } = await import("file-type");
     const detected = await fileTypeFromBuffer(bytes);
     if (!detected || !ALLOWED[field].test(detected.mime)) {
       const kinds = field === "image" ? "an image (JPEG, PNG, GIF, WebP, AVIF)" : "audio, video, PDF or an image";
@@ -49,6 +50,10 @@ export async function resolveMedia(articles: readonly Article[], root: string): 
   };
   const resolved: Article[] = [];
   for (const article of articles) {
+    if (!article.image?.localPath && !article.enclosure?.localPath) {
+      resolved.push(article);
+      continue;
+    }
     const image = await resolveOne(article, "image", article.image);
     const enclosure = await resolveOne(article, "enclosure", article.enclosure);
     resolved.push({ ...article, image, enclosure });

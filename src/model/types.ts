@@ -48,7 +48,14 @@ export interface Article {
   canonical: string | undefined;
   /** Absolute URL of the article on the site. */
   permalink: string;
-  body: string;
+  /**
+   * Markdown body as validated (XML-invalid characters removed). Undefined for an article the
+   * build index restored without reading its file: `bodyHash` then stands for it, and the body is
+   * read again only if it must be rendered.
+   */
+  body: string | undefined;
+  /** sha256 (hex) of `body`: what the render cache and the document fingerprints key on. */
+  bodyHash: string;
 }
 
 /** A media file named in front matter, before its bytes are read. */

@@ -99,7 +99,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewHand
     // An edited config is loaded afresh by the pipeline: its module URL carries a digest of the file.
     const attempt: BuildOptions = { ...buildOptions };
     try {
-      const result = await build(attempt);
+      const result = await build({ ...attempt, generateMain: true });
       const errorCleared = lastError !== undefined;
       lastGood = { result, builtAt: new Date() };
       lastError = undefined;
@@ -122,7 +122,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewHand
   const firstPrevious = await readFile(path.join(outDir(), feedFiles().json), "utf8").catch(() => undefined);
   const firstStarted = Date.now();
   try {
-    const result = await build(buildOptions);
+    const result = await build({ ...buildOptions, generateMain: true });
     lastGood = { result, builtAt: new Date() };
     buildCount++;
     emit({ type: "built", result, previousFeed: firstPrevious, durationMs: Date.now() - firstStarted, changed: [] });

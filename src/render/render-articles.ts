@@ -4,7 +4,6 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { WirefeedError } from "../errors.ts";
 import type { Article, RenderedArticle } from "../model/types.ts";
-import { createArticleRenderer } from "./render-article.ts";
 import type { SanitizeSettings } from "./sanitize.ts";
 
 /**
@@ -52,7 +51,15 @@ export interface RenderOptions {
   workers?: number;
   /** Called after each article is rendered or found in the cache: `done` of `total`. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The body of an article that arrived without one (restored by the build index): read only
+   * when the article misses the cache. It must be the body `bodyHash` was made from.
+   */
+  readBody?: (article: Article) => Promise<string>;
 }
+
+/** Files read at once for bodies the build index left out. */
+const BODY_READS = 32;
 
 /** Data a render worker starts with. */
 export interface RenderWorkerData {
@@ -78,23 +85,28 @@ const BATCHES_IN_FLIGHT = 2;
 /** Articles the main thread renders between two turns of the event loop (so cache writes proceed). */
 const MAIN_CHUNK = 64;
 
-/**
- * Renders article bodies exactly as a fresh `createArticleRenderer(settings)` renders each one.
- * One renderer is reused while that is the same thing: marked-gfm-heading-id resets its slugger
- * on every parse, but marked-footnote keeps a reference counter in its Marked instance that an
- * unreferenced footnote definition leaves raised, which renumbers the next article's footnotes.
- * So an article with footnote syntax (`[^`) gets a renderer of its own, and the shared one never
- * sees a footnote. The output is then a function of (body, permalink, settings) alone, which the
- * cache key relies on.
- */
-export function createBodyRenderer(settings: SanitizeSettings): (input: RenderInput) => RenderOutput {
-  const shared = createArticleRenderer(settings);
-  return ({ body, permalink }) => {
-    const render = body.includes("[^") ? createArticleRenderer(settings) : shared;
-    // createArticleRenderer reads only `body` and `permalink`: the cache key is made of them.
-    const { html, text } = render({ body, permalink } as Article);
-    return { html, text };
+/** The render input of each miss; bodies the build index left out are read (bounded in parallel). */
+async function readInputs(
+  articles: readonly Article[],
+  misses: readonly number[],
+  readBody: RenderOptions["readBody"],
+): Promise<(RenderInput | undefined)[]> {
+  const inputs: (RenderInput | undefined)[] = new Array(articles.length);
+  let next = 0;
+  const readNext = async (): Promise<void> => {
+    while (next < misses.length) {
+      const index = misses[next++] as number;
+      const article = articles[index] as Article;
+      let body = article.body;
+      if (body === undefined) {
+        if (!readBody) throw new Error(`${article.file}: the article has no body and no way to read it`);
+        body = await readBody(article);
+      }
+      inputs[index] = { body, permalink: article.permalink };
+    }
   };
+  await Promise.all(Array.from({ length: Math.min(BODY_READS, misses.length) }, readNext));
+  return inputs;
 }
 
 /** JSON with object keys sorted, so the same settings always give the same key. */
@@ -145,6 +157,7 @@ interface Job {
 /** Render `misses` on `count` worker threads; each result goes to `onRendered` as it arrives. */
 async function renderOnWorkers(
   articles: readonly Article[],
+  inputs: readonly (RenderInput | undefined)[],
   misses: readonly number[],
   count: number,
   sanitize: SanitizeSettings,
@@ -156,10 +169,7 @@ async function renderOnWorkers(
     const indices = misses.slice(start, start + size);
     jobs.push({
       indices,
-      items: indices.map((index) => {
-        const { body, permalink } = articles[index] as Article;
-        return { body, permalink };
-      }),
+      items: indices.map((index) => inputs[index] as RenderInput),
     });
   }
   const { filename, eval: isScript } = workerEntry();
@@ -232,7 +242,7 @@ async function renderOnWorkers(
  * entries of the content-addressed cache first, on the main thread; then the misses, on worker
  * threads when there are enough of them to pay for starting the workers, else on this thread;
  * each new result is written to the cache. The results are in input order and byte for byte what
- * `createArticleRenderer(settings)(article)` gives each article.
+ * `createArticleRenderer(settings)(article)` (render-article.ts) gives each article.
  *
  * A render that throws (a bug, in wirefeed or a library) rejects with an Error naming the
  * article's file; nothing about the cache ever does.
@@ -248,7 +258,7 @@ export async function renderArticles(articles: readonly Article[], options: Rend
 
   // The settings and permalink are part of the key: URLs are made absolute against the permalink.
   const settingsJson = stableJson(sanitize);
-  const keys = cache ? articles.map((article) => cache.keyOf([settingsJson, article.permalink, article.body])) : [];
+  const keys = cache ? articles.map((article) => cache.keyOf([settingsJson, article.permalink, article.bodyHash])) : [];
   if (cache) {
     const found = await cache.readMany(keys);
     found.forEach((entry, index) => {
@@ -259,6 +269,7 @@ export async function renderArticles(articles: readonly Article[], options: Rend
   }
   const misses: number[] = [];
   for (let index = 0; index < total; index++) if (!outputs[index]) misses.push(index);
+  const inputs = await readInputs(articles, misses, options.readBody);
 
   const onRendered = (index: number, output: RenderOutput) => {
     outputs[index] = output;
@@ -269,18 +280,19 @@ export async function renderArticles(articles: readonly Article[], options: Rend
   const wanted = options.workers ?? (misses.length >= WORKER_THRESHOLD && cores > 1 ? cores : 0);
   const count = Math.min(wanted, misses.length);
   try {
-    if (count > 0) await renderOnWorkers(articles, misses, count, sanitize, onRendered);
+    if (count > 0) await renderOnWorkers(articles, inputs, misses, count, sanitize, onRendered);
     else {
+      // Loaded here, not at the top: marked and sanitize-html cost a build with no misses 60 ms.
+      const { createBodyRenderer } = await import("./render-article.ts");
       const render = createBodyRenderer(sanitize);
       for (let position = 0; position < misses.length; position++) {
         if (position > 0 && position % MAIN_CHUNK === 0) await nextTurn();
         const index = misses[position] as number;
-        const article = articles[index] as Article;
         let output: RenderOutput;
         try {
-          output = render(article);
+          output = render(inputs[index] as RenderInput);
         } catch (error) {
-          throw renderFailure(article.file, error);
+          throw renderFailure((articles[index] as Article).file, error);
         }
         onRendered(index, output);
       }

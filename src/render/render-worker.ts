@@ -3,7 +3,8 @@
  * the same code as the main thread and sends back each batch's HTML and text, in order.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { type RenderBatch, type RenderOutput, type RenderWorkerData, type RenderWorkerMessage, createBodyRenderer } from "./render-articles.ts";
+import { type RenderBatch, type RenderOutput, type RenderWorkerData, type RenderWorkerMessage } from "./render-articles.ts";
+import { createBodyRenderer } from "./render-article.ts";
 
 const port = parentPort;
 if (!port) throw new Error("render-worker runs only as a worker thread started by renderArticles");

@@ -60,7 +60,7 @@ function rawFeed(options: Partial<FeedOptions> = {}, items: Partial<Item>[] = [{
 /** A real feed model (main feed of a one-article site), for calling the generators directly. */
 async function modelOf(frontMatter: Record<string, unknown>): Promise<FeedModel> {
   const dir = await makeTempSite({ "articles/2025-03-01-hello.md": article({ date: "2025-03-01T12:00:00Z", ...frontMatter }) });
-  return (await build({ cwd: dir, now: new Date(FIXED_NOW), write: false })).model;
+  return (await build({ cwd: dir, now: new Date(FIXED_NOW), write: false })).model as FeedModel;
 }
 
 /** A one-article site built with the CLI. */

@@ -112,7 +112,9 @@ describe("the render cache store", () => {
     ["an entry with bytes added", (whole: string) => `${whole}xyz`],
     ["an entry of another key", (whole: string) => whole.replace(/ [0-9a-f]{64} /, ` ${"0".repeat(64)} `)],
     ["an entry of another format version", (whole: string) => whole.replace(` ${CACHE_FORMAT_VERSION} `, " 999 ")],
-    ["a header with lengths that are not numbers", (whole: string) => whole.replace(/ \d+ \d+\n/, " -1 x\n")],
+    ["a header with lengths that are not numbers", (whole: string) => whole.replace(/ \d+ \d+ ([0-9a-f]{32})\n/, " -1 x $1\n")],
+    ["an entry with one character changed in place", (whole: string) => whole.replace("<p>two</p>", "<p>twx</p>")],
+    ["an entry with a wrong checksum", (whole: string) => whole.replace(/ [0-9a-f]{32}\n/, ` ${"0".repeat(32)}\n`)],
     ["bytes that are not UTF-8", () => Buffer.from([0x77, 0xff, 0xfe, 0x0a, 0xc3])],
   ])("treats %s as a miss, never an error", async (_name, damage: (whole: string) => string | Buffer) => {
     const dir = tempDir();

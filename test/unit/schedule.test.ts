@@ -8,7 +8,7 @@ function article(file: string, published: string, extra: Partial<Article> = {}):
     file, id: `tag:example.com,2025:${file}`, slug: file, title: file, summary: undefined,
     published: new Date(published), updated: new Date(published), expires: undefined, authors: [], tags: [],
     section: undefined, image: undefined, enclosure: undefined, draft: false, lang: undefined, canonical: undefined,
-    permalink: `https://example.com/${file}/`, body: "x", ...extra,
+    permalink: `https://example.com/${file}/`, body: "x", bodyHash: "x", ...extra,
   };
 }
 

@@ -29,16 +29,25 @@ export function summarizeFiles(result: BuildResult): FileSummary[] {
   // Item counts come from each feed's model; re-parsing every written document cost a full
   // second parse of the output (issue 7).
   const items = new Map<string, number>();
-  for (const feed of result.feeds) for (const file of Object.values(feed.paths)) items.set(file, feed.model.items.length);
+  for (const feed of result.feeds) for (const file of Object.values(feed.paths)) items.set(file, feed.items);
   const written = new Set(result.written);
-  return result.files.map((file) => ({
-    path: file.path,
-    url: new URL(file.path, result.loaded.config.siteUrl).href,
-    state: written.has(file.path) ? "written" : "unchanged",
-    items: items.get(file.path),
-    bytes: Buffer.byteLength(file.contents),
-    mediaType: file.mediaType,
-  }));
+  // In build order (feeds as planned, then pages), whether generated or reused.
+  const byPath = new Map<string, { path: string; bytes: number; mediaType: string }>(result.reusedFiles.map((file) => [file.path, file]));
+  for (const file of result.files) byPath.set(file.path, { path: file.path, bytes: Buffer.byteLength(file.contents), mediaType: file.mediaType });
+  const order = [
+    ...new Set([...result.feeds.flatMap((feed) => Object.values(feed.paths)), ...result.files.map((file) => file.path), ...result.reused]),
+  ];
+  return order
+    .map((file) => byPath.get(file))
+    .filter((file) => file !== undefined)
+    .map((file) => ({
+      path: file.path,
+      url: new URL(file.path, result.loaded.config.siteUrl).href,
+      state: written.has(file.path) ? "written" : "unchanged",
+      items: items.get(file.path),
+      bytes: file.bytes,
+      mediaType: file.mediaType,
+    }));
 }
 
 /** The main JSON Feed of a result: compared with the previous one to list changed articles. */
@@ -128,13 +137,15 @@ export async function runBuild(args: string[], io: CliIo): Promise<number> {
     const progress = json || quiet ? undefined : startProgress(io, "building");
     let result: BuildResult;
     try {
-      result = await build({ ...options, ...(progress ? { onProgress: progress.update } : {}) });
+      // --verbose lists the main feed's items, so it wants the model even when nothing changed.
+      result = await build({ ...options, ...(verbose ? { generateMain: true } : {}), ...(progress ? { onProgress: progress.update } : {}) });
     } finally {
       progress?.stop();
     }
     const durationMs = Date.now() - started;
+    // A reused main feed is the previous one, byte for byte: nothing was added, changed or removed.
     const jsonFeed = findJsonFeed(result);
-    const changes = compareFeedItems(previous, jsonFeed?.contents ?? "{}");
+    const changes = compareFeedItems(previous, jsonFeed ? jsonFeed.contents : (previous ?? "{}"));
     // --exit-code: 0 when some file changed, 3 when the build left every file as it was.
     const exitCode = values["exit-code"] === true && result.written.length === 0 ? 3 : 0;
     // Items that left the main feed because their `expires` instant came, in this run.
@@ -161,7 +172,7 @@ export async function runBuild(args: string[], io: CliIo): Promise<number> {
     if (!quiet) {
       for (const diagnostic of result.diagnostics) io.stderr(`${formatWarning(diagnostic, style)}\n`);
       io.stderr(formatBuildSummary(result, changes, { style, verbose, outDir: shownOut, durationMs }));
-      if (verbose) {
+      if (verbose && result.model) {
         io.stderr(`${style.dim(`${plural(result.model.items.length, "item")} in the feed (limit ${result.loaded.config.limit}):`)}\n`);
         for (const item of result.model.items) io.stderr(`  ${item.published.toISOString()}  ${item.id}  ${item.file}\n`);
       }

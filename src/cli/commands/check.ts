@@ -61,7 +61,7 @@ async function checkProject(values: Record<string, string | boolean | undefined>
   const files = built ? await listFeedFiles([outDir], io.cwd, (relative) => new URL(relative, config.siteUrl).href) : [];
   const checked = await checkFeedFiles(files, { now: now ?? new Date() });
   findings.push(...checked.findings);
-  const articles = result ? `${plural(result.model.items.length, "article")} in the feed` : "the articles";
+  const articles = result ? `${plural(result.feeds[0]?.items ?? 0, "article")} in the feed` : "the articles";
   return { findings, scope: `${articles} and ${plural(checked.checked.length, "feed")}` };
 }
 
