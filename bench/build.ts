@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { CORPUS_NOW, DEFAULT_SEED, generateCorpus } from "./generate-corpus.ts";
 import { renderChart } from "./render-chart.ts";
 import { runChild } from "./run-child.ts";
+import { compileScripts } from "./compile-scripts.ts";
 import { type BenchReport, type CorpusInfo, type MachineInfo, type RunRecord, type VariantResult, formatTable, summarize } from "./summarize.ts";
 import { type SizeContext, VARIANTS, type VariantKey, type VariantRunner, SetupError, createRunners, detectNoCache } from "./variants.ts";
 
@@ -233,6 +234,8 @@ async function main(argv: string[]): Promise<number> {
     ok: true,
   };
   try {
+    log("compiling the CLI (lib/) and the baseline scripts");
+    await compileScripts();
     const hasNoCache = await detectNoCache();
     log(`temp folder ${tmp}; wirefeed build ${hasNoCache ? "has" : "has no"} --no-cache`);
     const timedOut = new Set<VariantKey>();

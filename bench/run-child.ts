@@ -1,5 +1,7 @@
 /**
- * Runs one measured child process: `node --import tsx --import bench/report-usage.ts SCRIPT …`.
+ * Runs one measured child process: `node --import bench/report-usage.mjs SCRIPT …` (with
+ * `--import tsx` first only for a script that is still TypeScript; the bench compiles the ones it
+ * measures, see compile-scripts.ts).
  * Each variant runs in its own process so that its memory is its own; the parent measures wall
  * time from spawn to exit, the child reports its CPU time and peak RSS (see report-usage.ts).
  */
@@ -8,7 +10,7 @@ import { type ChildUsage, USAGE_MARKER } from "./usage-line.ts";
 
 /** Resolved here, not in the child: a bare `--import tsx` resolves from the child's cwd, the temp corpus. */
 const TSX_LOADER = import.meta.resolve("tsx");
-const REPORT_USAGE = new URL("./report-usage.ts", import.meta.url).href;
+const REPORT_USAGE = new URL("./report-usage.mjs", import.meta.url).href;
 
 export interface ChildCommand {
   /** Absolute path of the script to run. */
@@ -38,7 +40,8 @@ export function runChild(command: ChildCommand, options: { timeoutMs: number }):
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     let wallMs = 0;
-    const child = spawn(process.execPath, ["--import", TSX_LOADER, "--import", REPORT_USAGE, command.script, ...command.args], {
+    const loader = command.script.endsWith(".ts") ? ["--import", TSX_LOADER] : [];
+    const child = spawn(process.execPath, [...loader, "--import", REPORT_USAGE, command.script, ...command.args], {
       cwd: command.cwd,
       env: childEnv(),
       stdio: ["ignore", "pipe", "pipe"],

@@ -2,21 +2,21 @@
  * What the bench measures, side by side, at each corpus size. Every variant is one child process
  * per run; the unmeasured work around it (fresh folders, the edit, snapshots, checks) is here.
  *
- * The wirefeed variants run the real CLI, `bin/wirefeed.ts build`, exactly as a user or CI does
- * (`node --import tsx`, config loading, the build, the summary on stderr), rather than calling
- * build() from a script: startup, tsx's compile and the CLI's own summary are part of what a user
- * waits for. Each variant builds its own site folder, so state files, caches and outputs never leak
+ * The wirefeed variants run the real CLI, `lib/wirefeed.mjs build` (the package's `bin`, compiled
+ * from the current source when the bench starts), exactly as a user or CI does (config loading,
+ * the build, the summary on stderr), rather than calling build() from a script: startup and the
+ * CLI's own summary are part of what a user waits for. Each variant builds its own site folder, so state files, caches and outputs never leak
  * from one variant into another.
  */
 import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { BASE_CONFIG, type GeneratedCorpus, configText } from "./generate-corpus.ts";
 import { type ChildCommand, runChild } from "./run-child.ts";
+import { WIREFEED_BIN, compiledScript } from "./compile-scripts.ts";
 import { type FileState, diffSnapshots, snapshotTree } from "./snapshot-tree.ts";
 
 const REPO = path.resolve(import.meta.dirname, "..");
-const BENCH = import.meta.dirname;
-const WIREFEED = path.join(REPO, "bin", "wirefeed.ts");
+const WIREFEED = WIREFEED_BIN;
 
 export type VariantKey = "cold-all" | "default" | "warm-one-edit" | "no-op" | "naive" | "floor-read" | "floor-render";
 
@@ -214,7 +214,7 @@ export function createRunners(ctx: SizeContext): VariantRunner[] {
     setup: nothing,
     before: () => rm(outOf("naive"), { recursive: true, force: true }),
     command: () => ({
-      script: path.join(BENCH, "naive.ts"),
+      script: compiledScript("naive"),
       args: ["--articles", ctx.corpus.articlesDir, "--out", outOf("naive"), "--site-url", BASE_CONFIG.siteUrl, "--now", ctx.now],
       cwd: ctx.corpus.dir,
     }),
@@ -232,7 +232,7 @@ export function createRunners(ctx: SizeContext): VariantRunner[] {
     info: info(key),
     setup: nothing,
     before: nothing,
-    command: () => ({ script: path.join(BENCH, `${key}.ts`), args: ["--articles", ctx.corpus.articlesDir], cwd: ctx.corpus.dir }),
+    command: () => ({ script: compiledScript(key), args: ["--articles", ctx.corpus.articlesDir], cwd: ctx.corpus.dir }),
     verify: noProblems,
   });
 

@@ -30,6 +30,10 @@ export function parseAbsoluteUri(value: string): string | undefined {
   return new URL(value).href;
 }
 
+/** Slugs already made, by text (bounded: cleared when it reaches MAX_SLUGS). */
+const slugs = new Map<string, string>();
+const MAX_SLUGS = 10_000;
+
 /**
  * An ASCII slug: accents folded, lower case, runs of anything but letters and digits turned into
  * one hyphen. "Estados Unidos de México" → "estados-unidos-de-mexico". A word in another script
@@ -37,6 +41,16 @@ export function parseAbsoluteUri(value: string): string | undefined {
  * every tag with a letter in it gets a stable, distinct, ASCII feed folder.
  */
 export function slugify(text: string): string {
+  let slug = slugs.get(text);
+  if (slug === undefined) {
+    // A site has a few hundred distinct tags over 10,000 articles: each is slugified once.
+    if (slugs.size >= MAX_SLUGS) slugs.clear();
+    slugs.set(text, (slug = computeSlug(text)));
+  }
+  return slug;
+}
+
+function computeSlug(text: string): string {
   const words = text
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")

@@ -5,8 +5,6 @@ import { checkCollisions } from "./content/check-collisions.ts";
 import { validateArticle } from "./content/front-matter.ts";
 import { loadArticles, readArticleBody } from "./content/load.ts";
 import { type Diagnostic, WirefeedError } from "./errors.ts";
-import { FORMATS } from "./formats/registry.ts";
-import { gateOutput } from "./gate/gate-output.ts";
 import { resolveMedia } from "./media/resolve-media.ts";
 import { buildModel } from "./model/build-model.ts";
 import { planFeeds, selectArticles } from "./model/plan-feeds.ts";
@@ -21,9 +19,6 @@ import type { FeedPlan } from "./model/plan-feeds.ts";
 import { renderArticles } from "./render/render-articles.ts";
 import { EMPTY_STATE, applyFeedState } from "./state/feed-state.ts";
 import { loadState, serializeState } from "./state/load-state.ts";
-import { generateAutodiscoverySnippet } from "./formats/autodiscovery.ts";
-import { generateOpml } from "./formats/opml.ts";
-import { generateSubscribePage } from "./formats/subscribe-page.ts";
 
 export interface BuildOptions {
   /** Folder to look for the config file in. Default: the current directory. */
@@ -288,15 +283,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const documents = new Map<string, IndexedDocument>();
   const prints = new Map<string, string>();
   let generatedIndex = 0;
+  const { FORMATS, gateOutput, generateSubscribePage, generateOpml, generateAutodiscoverySnippet } =
+    generated.length > 0 ? await loadGenerators() : ({} as Awaited<ReturnType<typeof loadGenerators>>);
   plans.forEach((plan, position) => {
     const paths = pathsOf(plan);
     if (reusable[position]) {
       feeds.push({ model: undefined, paths, items: plan.articleIds.length });
-      for (const format of FORMATS) {
-        const entry = index?.findDocument(paths[format.key]) as IndexedDocument;
-        documents.set(paths[format.key], entry);
-        reusedFiles.push({ path: paths[format.key], mediaType: entry.mediaType, bytes: entry.size, items: entry.items });
-        overBudget(paths[format.key], entry.size);
+      for (const file of Object.values(paths)) {
+        const entry = index?.findDocument(file) as IndexedDocument;
+        documents.set(file, entry);
+        reusedFiles.push({ path: file, mediaType: entry.mediaType, bytes: entry.size, items: entry.items });
+        overBudget(file, entry.size);
       }
       return;
     }
@@ -404,6 +401,27 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     unchanged,
     expired: expired.map(({ id, file, title, expires }) => ({ id, file, title, expires: expires as Date })),
     diagnostics: sortDiagnostics(diagnostics),
+  };
+}
+
+/**
+ * The generators and the gate, loaded only when a build generates something: feed, ajv and saxes
+ * cost a build that reuses every document about 100 ms to load.
+ */
+async function loadGenerators() {
+  const [registry, gate, subscribe, opml, autodiscovery] = await Promise.all([
+    import("./formats/registry.ts"),
+    import("./gate/gate-output.ts"),
+    import("./formats/subscribe-page.ts"),
+    import("./formats/opml.ts"),
+    import("./formats/autodiscovery.ts"),
+  ]);
+  return {
+    FORMATS: registry.FORMATS,
+    gateOutput: gate.gateOutput,
+    generateSubscribePage: subscribe.generateSubscribePage,
+    generateOpml: opml.generateOpml,
+    generateAutodiscoverySnippet: autodiscovery.generateAutodiscoverySnippet,
   };
 }
 

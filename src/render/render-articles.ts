@@ -281,7 +281,7 @@ export async function renderArticles(articles: readonly Article[], options: Rend
   const count = Math.min(wanted, misses.length);
   try {
     if (count > 0) await renderOnWorkers(articles, inputs, misses, count, sanitize, onRendered);
-    else {
+    else if (misses.length > 0) {
       // Loaded here, not at the top: marked and sanitize-html cost a build with no misses 60 ms.
       const { createBodyRenderer } = await import("./render-article.ts");
       const render = createBodyRenderer(sanitize);
