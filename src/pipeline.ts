@@ -118,9 +118,14 @@ export interface LoadedSite {
   diagnostics: Diagnostic[];
 }
 
+export interface LoadSiteOptions extends Pick<BuildOptions, "cwd" | "configPath" | "overrides"> {
+  /** Read and check every article's body too. Default false: large files are read up to their front matter. */
+  bodies?: boolean;
+}
+
 /** load → validate: the config and every article, checked; throws when anything is wrong. */
-export async function loadSite(options: Pick<BuildOptions, "cwd" | "configPath" | "overrides"> = {}): Promise<LoadedSite> {
-  const { site } = await loadSiteWith(await loadProjectConfig(options), undefined);
+export async function loadSite(options: LoadSiteOptions = {}): Promise<LoadedSite> {
+  const { site } = await loadSiteWith(await loadProjectConfig(options), undefined, options.bodies ?? false);
   return site;
 }
 
@@ -136,11 +141,16 @@ async function loadProjectConfig(options: Pick<BuildOptions, "cwd" | "configPath
  * validated front matter, body digest and warnings, without reading it. Returns what the next
  * index records for each article.
  */
-async function loadSiteWith(loaded: LoadedConfig, index: BuildIndex | undefined): Promise<{ site: LoadedSite; records: Map<string, IndexedSource> }> {
+async function loadSiteWith(
+  loaded: LoadedConfig,
+  index: BuildIndex | undefined,
+  bodies: boolean,
+): Promise<{ site: LoadedSite; records: Map<string, IndexedSource> }> {
   const { config, root } = loaded;
   const author = typeof config.author === "string" ? { name: config.author } : config.author;
   const { files, stats, sources, diagnostics } = await loadArticles(root, config.articlesDir, {
     ...(index ? { skip: (file, info) => index.findSource(file, info) !== undefined } : {}),
+    bodies,
   });
   const read = new Map(sources.map((source) => [source.file, source]));
   const records = new Map<string, IndexedSource>();
@@ -184,7 +194,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const settingsKey = buildIndexKey([loaded.sourceHash, JSON.stringify(config), String(options.drafts ?? false), String(options.future ?? false)]);
   const useIndex = options.cache !== false && options.write !== false;
   const index = useIndex ? await openBuildIndex(cacheDir, settingsKey) : undefined;
-  const { site, records } = await loadSiteWith(loaded, index);
+  const { site, records } = await loadSiteWith(loaded, index, false);
   const { diagnostics } = site;
   const media = { articles: site.articles, copies: site.copies };
 
@@ -198,6 +208,18 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { plans, diagnostics: planDiagnostics } = planFeeds(selected, config, expired);
   diagnostics.push(...planDiagnostics);
   throwIfErrors(diagnostics, "the articles");
+
+  // bodies: the loader read large files only up to their front matter; every article a feed shows
+  // is read whole now (its body checked and digested), before anything is fingerprinted or rendered.
+  const planned = new Set(plans.flatMap((plan) => plan.articleIds));
+  const completed = await readMissingBodies(
+    root,
+    selected.filter((article) => article.bodyHash === undefined && planned.has(article.id)),
+    records,
+    diagnostics,
+  );
+  throwIfErrors(diagnostics, "the articles");
+  const current = (article: Article) => completed.get(article.id) ?? article;
 
   // The state records what was published: a build with drafts or future articles (a preview
   // of what is not out yet) neither reads nor writes it, so it cannot move the real feeds' dates.
@@ -220,7 +242,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // reuse: a document whose inputs and output file are as the index recorded is not generated again.
   // The main feed is reused only together with the pages made from it (subscribe page, OPML,
   // autodiscovery), and never when the guard needs its items or the caller its model.
-  const byId = new Map(media.articles.map((article) => [article.id, article]));
+  const byId = new Map(media.articles.map((article) => [article.id, current(article)]));
   const articlePrints = new Map<string, string>();
   const articlePrint = (id: string) => {
     let print = articlePrints.get(id);
@@ -248,11 +270,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const needed = new Set(plans.flatMap((plan, position) => (reusable[position] ? [] : plan.articleIds)));
   const cache = options.cache === false ? undefined : openRenderCache(cacheDir);
   const renderedList = await renderArticles(
-    selected.filter((article) => needed.has(article.id)),
+    selected.filter((article) => needed.has(article.id)).map(current),
     {
       sanitize: { sanitize: config.sanitize, iframeHosts: config.iframeHosts },
       cache,
-      readBody: (article) => readArticleBody(root, article.file, article.bodyHash),
+      readBody: async (article) => {
+        const read = await readArticleBody(root, article.file, { bodyHash: article.bodyHash });
+        if (read.body === undefined) throwIfErrors(read.diagnostics, "the articles");
+        return read.body as string;
+      },
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     },
   );
@@ -402,6 +428,40 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     expired: expired.map(({ id, file, title, expires }) => ({ id, file, title, expires: expires as Date })),
     diagnostics: sortDiagnostics(diagnostics),
   };
+}
+
+/** Files read at once for the bodies of articles whose head alone was read. */
+const BODY_READS = 32;
+
+/**
+ * Read the bodies of `articles` (their files were read only up to the front matter), check them,
+ * and record their digests and warnings for the build index. Returns the completed articles by id;
+ * problems go to `diagnostics`.
+ */
+async function readMissingBodies(
+  root: string,
+  articles: readonly Article[],
+  records: Map<string, IndexedSource>,
+  diagnostics: Diagnostic[],
+): Promise<Map<string, Article>> {
+  const completed = new Map<string, Article>();
+  let next = 0;
+  const readNext = async (): Promise<void> => {
+    while (next < articles.length) {
+      const article = articles[next++] as Article;
+      const record = records.get(article.file);
+      const read = await readArticleBody(root, article.file, { stat: record?.stat });
+      diagnostics.push(...read.diagnostics);
+      if (read.body === undefined || read.diagnostics.some((diagnostic) => diagnostic.severity === "error")) continue;
+      completed.set(article.id, { ...article, body: read.body, bodyHash: read.bodyHash });
+      if (record) {
+        const stored = { ...record.article, bodyHash: read.bodyHash };
+        records.set(article.file, { ...record, article: stored, warnings: [...record.warnings, ...read.diagnostics], fingerprint: fingerprintArticle(stored) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BODY_READS, articles.length) }, readNext));
+  return completed;
 }
 
 /**

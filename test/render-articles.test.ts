@@ -75,7 +75,7 @@ beforeAll(async () => {
   for (const [name, body] of Object.entries(EDGE_CASES)) {
     await writeFile(path.join(dir, "articles", name), article({ title: name.slice(0, -3), date: "2025-06-01", summary: "Edge case." }, body));
   }
-  const site = await loadSite({ cwd: dir }).catch((error: WirefeedError) => {
+  const site = await loadSite({ cwd: dir, bodies: true }).catch((error: WirefeedError) => {
     throw new Error(JSON.stringify(error.diagnostics));
   });
   const edge = (name: string) => site.articles.find((one) => one.file === `articles/${name}`) as Article;
@@ -178,7 +178,7 @@ describe("renderArticles with the cache", () => {
     const cache = openRenderCache(cacheDir);
     const first = articles.slice(0, 3);
     await renderArticles(first, { sanitize: SETTINGS, cache });
-    const key = cache.keyOf(['{"iframeHosts":["www.youtube-nocookie.com"],"sanitize":true}', (first[1] as Article).permalink, (first[1] as Article).bodyHash]);
+    const key = cache.keyOf(['{"iframeHosts":["www.youtube-nocookie.com"],"sanitize":true}', (first[1] as Article).permalink, (first[1] as Article).bodyHash as string]);
     cache.write(key, { html: "<p>from the cache</p>", text: "from the cache" });
     await cache.flush();
     const rendered = await renderArticles(first, { sanitize: SETTINGS, cache: openRenderCache(cacheDir) });

@@ -62,6 +62,32 @@ export function hashBody(body: string): string {
   return createHash("sha256").update(body).digest("hex");
 }
 
+export interface ValidatedBody {
+  /** The body with characters that XML forbids removed. */
+  body: string;
+  bodyHash: string;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Check a Markdown body that starts on line `firstLine` of its file: XML-invalid characters are
+ * removed with a warning naming the first one's line; an empty body is an error.
+ */
+export function validateBody(file: string, raw: string, firstLine: number): ValidatedBody {
+  const diagnostics: Diagnostic[] = [];
+  const body = stripXmlInvalid(raw);
+  if (body !== raw) {
+    let at = 0;
+    while (at < body.length && body[at] === raw[at]) at++;
+    const line = firstLine + (raw.slice(0, at).match(/\n/g)?.length ?? 0);
+    diagnostics.push({ severity: "warning", code: "invalid-character", file, line, field: "body", message: "removed characters that XML forbids from the body" });
+  }
+  if (!body.trim()) {
+    diagnostics.push({ severity: "error", code: "body-empty", file, field: "body", message: "the article has front matter but no body text" });
+  }
+  return { body, bodyHash: hashBody(body), diagnostics };
+}
+
 /** Check one article's front matter and turn it into an `Article`, collecting every problem. */
 export function validateArticle(source: SourceArticle, settings: ArticleSettings): ValidatedArticle {
   const diagnostics: Diagnostic[] = [];
@@ -162,11 +188,9 @@ export function validateArticle(source: SourceArticle, settings: ArticleSettings
     else error("lang", `expected a language tag like "en" or "es-MX", got ${describeValue(data.lang)}`);
   }
 
-  const body = stripXmlInvalid(source.body);
-  if (body !== source.body) warn("invalid-character", "body", "removed characters that XML forbids from the body");
-  if (!body.trim()) {
-    diagnostics.push({ severity: "error", code: "body-empty", file, field: "body", message: "the article has front matter but no body text" });
-  }
+  // A body the loader did not read (only the file's head was needed) is checked when it is read.
+  const checked = source.body === undefined ? undefined : validateBody(file, source.body, source.bodyLine);
+  if (checked) diagnostics.push(...checked.diagnostics);
 
   if (diagnostics.some((d) => d.severity === "error") || !title || !published || !slug || !authors) {
     return { article: undefined, diagnostics };
@@ -202,8 +226,8 @@ export function validateArticle(source: SourceArticle, settings: ArticleSettings
       lang,
       canonical,
       permalink,
-      body,
-      bodyHash: hashBody(body),
+      body: checked?.body,
+      bodyHash: checked?.bodyHash,
     },
     diagnostics,
   };

@@ -1,10 +1,9 @@
 import { statSync } from "node:fs";
-import { lstat, readFile, readdir, realpath, stat } from "node:fs/promises";
+import { lstat, open, readFile, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { type Diagnostic, WirefeedError } from "../errors.ts";
-import { stripXmlInvalid } from "../fields.ts";
 import type { SourceArticle } from "../model/types.ts";
-import { hashBody } from "./front-matter.ts";
+import { validateBody } from "./front-matter.ts";
 
 /** Articles larger than this are refused rather than parsed. */
 export const MAX_ARTICLE_BYTES = 5 * 1024 * 1024;
@@ -51,6 +50,8 @@ export interface LoadedArticles {
 export interface LoadOptions {
   /** Files this says yes to are listed and stat'ed but not read (the build index knows them). */
   skip?: (file: string, stat: ArticleStat) => boolean;
+  /** Read every file whole. Default false: a large file is read only up to its front matter. */
+  bodies?: boolean;
 }
 
 /** Read every `*.md` under the articles folder, sorted by path. Problems become diagnostics. */
@@ -86,7 +87,7 @@ export async function loadArticles(root: string, articlesDir: string, options: L
       const info = { size, mtimeMs, ctimeMs, ino };
       stats.set(file, info);
       if (options.skip?.(file, info)) continue;
-      results[index] = await loadArticle(absolute, file, size);
+      results[index] = await loadArticle(absolute, file, size, options.bodies ?? false);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, readNext));
@@ -107,22 +108,34 @@ export async function loadArticles(root: string, articlesDir: string, options: L
   return { files: names, stats, sources, diagnostics };
 }
 
+export interface ReadBody {
+  /** The body as validation gives it (XML-invalid characters removed); undefined when the file no longer loads. */
+  body: string | undefined;
+  bodyHash: string | undefined;
+  /** What loading and checking the body found (an empty body is an error, for example). */
+  diagnostics: Diagnostic[];
+}
+
 /**
- * The body of an article as validation gives it (XML-invalid characters removed), read again for
- * an article the build index restored without one. Throws when the file no longer loads, or when
- * its body is no longer the one `bodyHash` was made from (it changed while the build ran).
+ * Read the body of an article whose file was not read whole: only its head was (no feed was known
+ * to show it), or the build index restored it. `expected` is what the build knew of the file, and
+ * the file must still match it (the body digest, or the stat the head was read with); otherwise it
+ * changed while the build ran, which throws, because its front matter could be stale.
  */
-export async function readArticleBody(root: string, file: string, bodyHash: string): Promise<string> {
+export async function readArticleBody(root: string, file: string, expected: { bodyHash?: string | undefined; stat?: ArticleStat | undefined }): Promise<ReadBody> {
   const absolute = path.resolve(root, ...file.split("/"));
-  const result = await loadArticle(absolute, file, (await stat(absolute)).size);
-  const body = "source" in result ? stripXmlInvalid(result.source.body) : undefined;
-  if (body === undefined || hashBody(body) !== bodyHash) {
-    throw new WirefeedError("CONTENT_INVALID", `${file} changed while the build was running; nothing was written`, {
-      file,
-      hint: "run the build again",
-    });
+  const changed = () =>
+    new WirefeedError("CONTENT_INVALID", `${file} changed while the build was running; nothing was written`, { file, hint: "run the build again" });
+  const info = await stat(absolute).catch(() => undefined);
+  if (!info) throw changed();
+  if (expected.stat && !(info.size === expected.stat.size && info.mtimeMs === expected.stat.mtimeMs && info.ctimeMs === expected.stat.ctimeMs && info.ino === expected.stat.ino)) {
+    throw changed();
   }
-  return body;
+  const result = await loadArticle(absolute, file, info.size, true);
+  if ("diagnostic" in result) return { body: undefined, bodyHash: undefined, diagnostics: [result.diagnostic] };
+  const checked = validateBody(file, result.source.body as string, result.source.bodyLine);
+  if (expected.bodyHash !== undefined && checked.bodyHash !== expected.bodyHash) throw changed();
+  return checked;
 }
 
 async function listMarkdown(
@@ -178,14 +191,21 @@ async function listMarkdown(
 
 type LoadResult = { source: SourceArticle } | { diagnostic: Diagnostic };
 
-async function loadArticle(absolute: string, file: string, size: number): Promise<LoadResult> {
+/**
+ * Load one article. With `whole` false only the head of a large file is read, up to the end of its
+ * front matter (issue 7: a default build reads the front matter of 10,000 articles and the bodies
+ * of the few hundred its feeds show); its `body` is then undefined. A file whose front matter does
+ * not end in the first HEAD_BYTES * 4^k bytes is read whole, as is every small file.
+ */
+async function loadArticle(absolute: string, file: string, size: number, whole: boolean): Promise<LoadResult> {
   const fail = (code: string, message: string, line?: number): LoadResult => ({
     diagnostic: { severity: "error", code, file, ...(line === undefined ? {} : { line }), message },
   });
   if (size > MAX_ARTICLE_BYTES) {
     return fail("file-too-large", `file is ${size} bytes; the limit is ${MAX_ARTICLE_BYTES} bytes (5 MB)`);
   }
-  const bytes = await readFile(absolute);
+  const head = whole || size <= HEAD_BYTES ? undefined : await readHead(absolute, size);
+  const bytes = head ?? (await readFile(absolute));
   if (bytes.length === 0) return fail("file-empty", "file is empty; expected front matter and a body");
   let text: string;
   try {
@@ -220,7 +240,56 @@ async function loadArticle(absolute: string, file: string, size: number): Promis
     if (key !== undefined && !(key in keyLines)) keyLines[key.replace(/^["']|["']$/g, "")] = index + 1;
   }
   const stem = path.basename(file, ".md");
-  return { source: { file, stem, data: parsed.data, keyLines, body: parsed.content } };
+  const bodyLine = text.slice(0, text.length - parsed.content.length).split("\n").length;
+  return { source: { file, stem, data: parsed.data, keyLines, body: head ? undefined : parsed.content, bodyLine } };
+}
+
+/** Bytes read first from a file larger than this, in the hope that they hold its front matter. */
+const HEAD_BYTES = 2048;
+
+/**
+ * The bytes of a file up to the end of its front matter's closing `---` line, reading more while
+ * the head holds no such line; undefined when the file has none (it is then read whole, and the
+ * usual errors name the problem).
+ */
+async function readHead(absolute: string, size: number): Promise<Buffer | undefined> {
+  const handle = await open(absolute, "r");
+  try {
+    for (let length = HEAD_BYTES; ; length *= 4) {
+      const buffer = Buffer.alloc(Math.min(length, size));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      const end = frontMatterEnd(buffer.subarray(0, bytesRead));
+      if (end !== undefined) return buffer.subarray(0, end);
+      if (bytesRead >= size || bytesRead < buffer.length) return undefined;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Offset just past the closing `---` line (`---`, then spaces or tabs, then LF or CRLF) of front
+ * matter that opens on the first line (after a BOM), or undefined when `bytes` hold no such line.
+ */
+function frontMatterEnd(bytes: Uint8Array): number | undefined {
+  const isFence = (at: number): number | undefined => {
+    if (bytes[at] !== 0x2d || bytes[at + 1] !== 0x2d || bytes[at + 2] !== 0x2d) return undefined;
+    let index = at + 3;
+    while (bytes[index] === 0x20 || bytes[index] === 0x09) index++;
+    if (bytes[index] === 0x0a) return index + 1;
+    if (bytes[index] === 0x0d && bytes[index + 1] === 0x0a) return index + 2;
+    return undefined;
+  };
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const opened = isFence(start);
+  if (opened === undefined) return undefined;
+  for (let index = opened; index < bytes.length; index++) {
+    if (bytes[index - 1] === 0x0a) {
+      const end = isFence(index);
+      if (end !== undefined) return end;
+    }
+  }
+  return undefined;
 }
 
 /** Offset of the first byte that does not start a valid UTF-8 sequence (the decoder said there is one). */

@@ -19,8 +19,13 @@ export interface SourceArticle {
   data: Record<string, unknown>;
   /** 1-based line of each top-level front-matter key, for messages. */
   keyLines: Record<string, number>;
-  /** Markdown body, BOM removed, line endings LF. */
-  body: string;
+  /**
+   * Markdown body, BOM removed, line endings LF. Undefined when only the head of the file was read
+   * (its front matter), because no feed might show the article: read later if one does.
+   */
+  body: string | undefined;
+  /** 1-based line of the file where the body starts, for messages. */
+  bodyLine: number;
 }
 
 /** A validated article: every field present in its final type. */
@@ -49,13 +54,14 @@ export interface Article {
   /** Absolute URL of the article on the site. */
   permalink: string;
   /**
-   * Markdown body as validated (XML-invalid characters removed). Undefined for an article the
-   * build index restored without reading its file: `bodyHash` then stands for it, and the body is
-   * read again only if it must be rendered.
+   * Markdown body as validated (XML-invalid characters removed). Undefined when it was not read:
+   * only the file's head was (no feed may show the article), or the build index restored the
+   * article without reading its file (then `bodyHash` stands for it). The pipeline reads the body
+   * of every article a feed shows before anything is fingerprinted or rendered.
    */
   body: string | undefined;
-  /** sha256 (hex) of `body`: what the render cache and the document fingerprints key on. */
-  bodyHash: string;
+  /** sha256 (hex) of `body`, undefined while the body was never read: the render cache and the document fingerprints key on it. */
+  bodyHash: string | undefined;
 }
 
 /** A media file named in front matter, before its bytes are read. */

@@ -85,6 +85,11 @@ const BATCHES_IN_FLIGHT = 2;
 /** Articles the main thread renders between two turns of the event loop (so cache writes proceed). */
 const MAIN_CHUNK = 64;
 
+function bodyHashOf(article: Article): string {
+  if (article.bodyHash === undefined) throw new Error(`${article.file}: the article's body was never read, so it cannot be rendered`);
+  return article.bodyHash;
+}
+
 /** The render input of each miss; bodies the build index left out are read (bounded in parallel). */
 async function readInputs(
   articles: readonly Article[],
@@ -258,7 +263,7 @@ export async function renderArticles(articles: readonly Article[], options: Rend
 
   // The settings and permalink are part of the key: URLs are made absolute against the permalink.
   const settingsJson = stableJson(sanitize);
-  const keys = cache ? articles.map((article) => cache.keyOf([settingsJson, article.permalink, article.bodyHash])) : [];
+  const keys = cache ? articles.map((article) => cache.keyOf([settingsJson, article.permalink, bodyHashOf(article)])) : [];
   if (cache) {
     const found = await cache.readMany(keys);
     found.forEach((entry, index) => {

@@ -12,7 +12,7 @@ const SETTINGS = {
 
 function source(data: Record<string, unknown>, stem = "2025-05-03-hello-world", body = "Body.\n"): SourceArticle {
   const keyLines = Object.fromEntries(Object.keys(data).map((key, index) => [key, index + 2]));
-  return { file: `articles/${stem}.md`, stem, data, keyLines, body };
+  return { file: `articles/${stem}.md`, stem, data, keyLines, body, bodyLine: Object.keys(data).length + 3 };
 }
 
 describe("dates", () => {
