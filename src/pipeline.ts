@@ -1,4 +1,5 @@
 import path from "node:path";
+import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { type ConfigOverrides, type LoadedConfig, loadConfig } from "./config/load.ts";
 import { checkCollisions } from "./content/check-collisions.ts";
@@ -13,7 +14,22 @@ import { type WriteFs, writeOutputs } from "./output/write.ts";
 import { comparePrevious } from "./previous/compare-previous.ts";
 import { loadPrevious } from "./previous/load-previous.ts";
 import { openRenderCache } from "./cache/render-cache.ts";
-import { BUILD_INDEX_VERSION, type BuildIndex, type IndexedDocument, type IndexedSource, buildIndexKey, openBuildIndex } from "./cache/build-index.ts";
+import {
+  BUILD_INDEX_VERSION,
+  BUILD_STAMP_VERSION,
+  type BuildIndex,
+  type BuildStamp,
+  type FileStat,
+  type IndexedDocument,
+  type IndexedSource,
+  RACY_MS,
+  type StampedResult,
+  buildIndexKey,
+  digestInputs,
+  openBuildIndex,
+  readStamp,
+  saveStamp,
+} from "./cache/build-index.ts";
 import { fingerprintArticle, fingerprintPages, fingerprintPlan } from "./model/fingerprint.ts";
 import type { FeedPlan } from "./model/plan-feeds.ts";
 import { renderArticles } from "./render/render-articles.ts";
@@ -145,13 +161,14 @@ async function loadSiteWith(
   loaded: LoadedConfig,
   index: BuildIndex | undefined,
   bodies: boolean,
-): Promise<{ site: LoadedSite; records: Map<string, IndexedSource> }> {
+): Promise<{ site: LoadedSite; records: Map<string, IndexedSource>; listing: Listing }> {
   const { config, root } = loaded;
   const author = typeof config.author === "string" ? { name: config.author } : config.author;
   const { files, stats, sources, diagnostics } = await loadArticles(root, config.articlesDir, {
     ...(index ? { skip: (file, info) => index.findSource(file, info) !== undefined } : {}),
     bodies,
   });
+  const listing: Listing = { files, stats, warnings: [...diagnostics] };
   const read = new Map(sources.map((source) => [source.file, source]));
   const records = new Map<string, IndexedSource>();
   const validated: Article[] = [];
@@ -172,14 +189,21 @@ async function loadSiteWith(
     validated.push(result.article);
     if (info) {
       const article = { ...result.article, body: undefined };
-      records.set(file, { stat: info, article, warnings: result.diagnostics, fingerprint: fingerprintArticle(article) });
+      records.set(file, { stat: info, article, warnings: result.diagnostics, fingerprint: undefined });
     }
   }
   diagnostics.push(...checkCollisions(validated));
   const media = await resolveMedia(validated, root);
   diagnostics.push(...media.diagnostics);
   throwIfErrors(diagnostics, "the articles");
-  return { site: { loaded, articles: media.articles, copies: media.copies, diagnostics }, records };
+  return { site: { loaded, articles: media.articles, copies: media.copies, diagnostics }, records, listing };
+}
+
+/** The article files as listed, with their stats and the listing's warnings. */
+interface Listing {
+  files: string[];
+  stats: Map<string, FileStat>;
+  warnings: Diagnostic[];
 }
 
 /** load → validate → select → plan → render → model → formats → gate → guard → write. */
@@ -193,13 +217,19 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The build index is part of the cache: `--no-cache` and dry runs (write: false) neither read nor write it.
   const settingsKey = buildIndexKey([loaded.sourceHash, JSON.stringify(config), String(options.drafts ?? false), String(options.future ?? false)]);
   const useIndex = options.cache !== false && options.write !== false;
+  const now = options.now ?? new Date();
+  const outDir = path.resolve(root, config.outDir);
+  const stateFile = config.stateFile !== false && !options.drafts && !options.future ? config.stateFile : undefined;
+  if (useIndex && !options.generateMain && options.previous === undefined) {
+    const unchanged = await findUnchangedBuild({ loaded, cacheDir, settingsKey, now, outDir, stateFile });
+    if (unchanged) return unchanged;
+  }
   const index = useIndex ? await openBuildIndex(cacheDir, settingsKey) : undefined;
-  const { site, records } = await loadSiteWith(loaded, index, false);
+  const { site, records, listing } = await loadSiteWith(loaded, index, false);
   const { diagnostics } = site;
   const media = { articles: site.articles, copies: site.copies };
 
   // select → plan
-  const now = options.now ?? new Date();
   const { live: selected, expired } = selectArticles(media.articles, {
     now,
     drafts: options.drafts ?? false,
@@ -223,9 +253,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   // The state records what was published: a build with drafts or future articles (a preview
   // of what is not out yet) neither reads nor writes it, so it cannot move the real feeds' dates.
-  const stateFile = config.stateFile !== false && !options.drafts && !options.future ? config.stateFile : undefined;
   const state = stateFile === undefined ? EMPTY_STATE : await loadState(root, stateFile);
-  const outDir = path.resolve(root, config.outDir);
   const pathsOf = (plan: FeedPlan) => ({ rss: plan.dir + config.files.rss, atom: plan.dir + config.files.atom, json: plan.dir + config.files.json });
 
   const listings: FeedListing[] = plans
@@ -248,9 +276,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     let print = articlePrints.get(id);
     if (print === undefined) {
       const article = byId.get(id) as Article;
-      // Recorded before media files were read; an article with a local file is digested again with them.
-      const recorded = article.image?.localPath || article.enclosure?.localPath ? undefined : records.get(article.file)?.fingerprint;
-      articlePrints.set(id, (print = recorded ?? fingerprintArticle(article)));
+      // Recorded before media files were read: an article with a local file is digested again with them.
+      const hasLocalMedia = Boolean(article.image?.localPath || article.enclosure?.localPath);
+      const record = records.get(article.file);
+      print = hasLocalMedia ? undefined : record?.fingerprint;
+      if (print === undefined) {
+        print = fingerprintArticle(article);
+        if (record && !hasLocalMedia) records.set(article.file, { ...record, fingerprint: print });
+      }
+      articlePrints.set(id, print);
     }
     return print;
   };
@@ -412,6 +446,22 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }),
     );
     await index.save({ version: BUILD_INDEX_VERSION, key: settingsKey, startedAt, sources: records, documents });
+    const outputs = [...feeds.flatMap((feed) => Object.values(feed.paths)), ...PAGES.map((page) => page.path)].map((file) => {
+      const entry = documents.get(file);
+      return entry && { path: file, mediaType: entry.mediaType, bytes: entry.size, items: entry.items, mtimeMs: entry.mtimeMs };
+    });
+    const result: StampedResult = {
+      feeds: feeds.map((feed) => ({ paths: feed.paths, items: feed.items })),
+      listings,
+      outputs: outputs.filter((entry) => entry !== undefined),
+      diagnostics: sortDiagnostics(diagnostics),
+      expired: expired.map(({ id, file, title, expires }) => ({ id, file, title, expires: (expires as Date).toISOString() })),
+    };
+    const stamp =
+      outputs.every((entry) => entry !== undefined)
+        ? await makeStamp({ loaded, settingsKey, startedAt, now, listing, articles: media.articles, copies: media.copies, stateFile, result })
+        : undefined;
+    await saveStamp(cacheDir, stamp);
   }
   return {
     loaded,
@@ -427,6 +477,115 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     unchanged,
     expired: expired.map(({ id, file, title, expires }) => ({ id, file, title, expires: expires as Date })),
     diagnostics: sortDiagnostics(diagnostics),
+  };
+}
+
+interface StampContext {
+  loaded: LoadedConfig;
+  settingsKey: string;
+  stateFile: string | undefined;
+}
+
+/** The stat of a file under the root, or undefined when it is not there. */
+function statOf(root: string, file: string): FileStat | undefined {
+  try {
+    const { size, mtimeMs, ctimeMs, ino } = statSync(path.resolve(root, ...file.split("/")));
+    return { size, mtimeMs, ctimeMs, ino };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Everything a stamp vouches for but the article files: the listing's warnings, the state file, local media. */
+function digestOthers(ctx: StampContext, warnings: readonly Diagnostic[], media: readonly string[]): string {
+  const { root } = ctx.loaded;
+  const others: [string, FileStat | undefined][] = [[`state:${ctx.stateFile ?? ""}`, ctx.stateFile ? statOf(root, ctx.stateFile) : undefined]];
+  for (const file of media) others.push([`media:${file}`, statOf(root, file)]);
+  return digestInputs(others, JSON.stringify({ warnings, media }));
+}
+
+/**
+ * The stamp of a build that just wrote its outputs; undefined when an input could still change
+ * unseen (an article or media file changed within RACY_MS of this build's start).
+ */
+async function makeStamp(
+  ctx: StampContext & { startedAt: number; now: Date; listing: Listing; articles: readonly Article[]; copies: readonly MediaCopy[]; result: StampedResult },
+): Promise<BuildStamp | undefined> {
+  const media = ctx.copies.map((copy) => copy.path);
+  const mediaStats = media.map((file) => statOf(ctx.loaded.root, file));
+  const settled = (info: FileStat | undefined) => info !== undefined && info.mtimeMs < ctx.startedAt - RACY_MS;
+  if (![...ctx.listing.stats.values(), ...mediaStats].every(settled)) return undefined;
+  // The window of build instants in which the same articles are live: between the last date or
+  // expiry at or before `now` and the first one after it.
+  let from: number | null = null;
+  let until: number | null = null;
+  const at = ctx.now.getTime();
+  for (const article of ctx.articles) {
+    for (const instant of [article.published.getTime(), article.expires?.getTime()]) {
+      if (instant === undefined) continue;
+      if (instant <= at) from = from === null ? instant : Math.max(from, instant);
+      else until = until === null ? instant : Math.min(until, instant);
+    }
+  }
+  return {
+    version: BUILD_STAMP_VERSION,
+    key: ctx.settingsKey,
+    startedAt: ctx.startedAt,
+    inputs: digestInputs(
+      ctx.listing.files.map((file) => [file, ctx.listing.stats.get(file)] as const),
+      digestOthers(ctx, ctx.listing.warnings, media),
+    ),
+    media,
+    from,
+    until,
+    result: ctx.result,
+  };
+}
+
+/**
+ * The result of a build that would change nothing, decided from the stamp and `stat` calls alone:
+ * the same article files with the same stats (all older than the stamping build by RACY_MS), the
+ * same state and media files, a build instant in the same window, and every output file as the
+ * stamp recorded it (and older than the stamp). Undefined when any of that does not hold.
+ */
+async function findUnchangedBuild(ctx: StampContext & { cacheDir: string; now: Date; outDir: string }): Promise<BuildResult | undefined> {
+  const found = await readStamp(ctx.cacheDir, ctx.settingsKey);
+  if (!found) return undefined;
+  const { stamp, savedAt } = found;
+  const at = ctx.now.getTime();
+  if ((stamp.from !== null && at < stamp.from) || (stamp.until !== null && at >= stamp.until)) return undefined;
+  const { config, root } = ctx.loaded;
+  for (const output of stamp.result.outputs) {
+    const info = statOf(ctx.outDir, output.path);
+    if (!info || info.size !== output.bytes || info.mtimeMs !== output.mtimeMs || !(output.mtimeMs < savedAt)) return undefined;
+  }
+  if (ctx.stateFile) {
+    const info = statOf(root, ctx.stateFile);
+    if (info && !(info.mtimeMs < savedAt)) return undefined;
+  }
+  const listing = await loadArticles(root, config.articlesDir, { skip: () => true });
+  if (![...listing.stats.values()].every((info) => info.mtimeMs < stamp.startedAt - RACY_MS)) return undefined;
+  const inputs = digestInputs(
+    listing.files.map((file) => [file, listing.stats.get(file)] as const),
+    digestOthers(ctx, listing.diagnostics, stamp.media),
+  );
+  if (inputs !== stamp.inputs) return undefined;
+  const reusedFiles = stamp.result.outputs.map(({ mtimeMs: _mtimeMs, ...file }) => file);
+  const reused = reusedFiles.map((file) => file.path);
+  return {
+    loaded: ctx.loaded,
+    outDir: ctx.outDir,
+    model: undefined,
+    feeds: stamp.result.feeds.map((feed) => ({ model: undefined, paths: feed.paths, items: feed.items })),
+    listings: stamp.result.listings as FeedListing[],
+    files: [],
+    reused,
+    reusedFiles,
+    copies: [],
+    written: [],
+    unchanged: reused,
+    expired: stamp.result.expired.map((item) => ({ ...item, expires: new Date(item.expires) })),
+    diagnostics: stamp.result.diagnostics,
   };
 }
 
@@ -456,7 +615,7 @@ async function readMissingBodies(
       completed.set(article.id, { ...article, body: read.body, bodyHash: read.bodyHash });
       if (record) {
         const stored = { ...record.article, bodyHash: read.bodyHash };
-        records.set(article.file, { ...record, article: stored, warnings: [...record.warnings, ...read.diagnostics], fingerprint: fingerprintArticle(stored) });
+        records.set(article.file, { ...record, article: stored, warnings: [...record.warnings, ...read.diagnostics], fingerprint: undefined });
       }
     }
   };

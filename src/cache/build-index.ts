@@ -47,8 +47,8 @@ export interface IndexedSource {
   article: Article;
   /** Warnings validation gave, repeated by a build that reuses the article. */
   warnings: Diagnostic[];
-  /** `fingerprintArticle` of the article before its media files were read. */
-  fingerprint: string;
+  /** `fingerprintArticle` of the article before its media files were read; made when first needed. */
+  fingerprint: string | undefined;
 }
 
 /** One output file as the last build left it. */
@@ -176,5 +176,85 @@ async function saveBuildIndex(dir: string, data: BuildIndexData): Promise<boolea
   } catch {
     await rm(temp, { force: true }).catch(() => undefined);
     return false;
+  }
+}
+
+/**
+ * The build stamp (issue 7): the inputs and outputs of the last build in one small file, so that a
+ * rebuild with nothing changed is decided from `stat` calls alone, without reading the index. It
+ * holds a digest of every article file's path and stat (and of the listing's warnings), the stat of
+ * the state file and of local media files, the window of build instants in which the same
+ * articles are live, every output file's size and mtime, and the result to give back.
+ */
+export const BUILD_STAMP_VERSION = 1;
+const STAMP_NAME = "stamp.json";
+
+/** What a build that changed nothing returns: everything in it is JSON. */
+export interface StampedResult {
+  feeds: { paths: Record<"rss" | "atom" | "json", string>; items: number }[];
+  listings: unknown[];
+  /** Every output file, as BuildResult.reusedFiles lists it. */
+  outputs: { path: string; mediaType: string; bytes: number; items: number; mtimeMs: number }[];
+  diagnostics: Diagnostic[];
+  expired: { id: string; file: string; title: string; expires: string }[];
+}
+
+export interface BuildStamp {
+  version: number;
+  key: string;
+  /** Wall-clock start of the build that wrote it: article files must be older by RACY_MS. */
+  startedAt: number;
+  /** See `digestInputs`. */
+  inputs: string;
+  /** Local media files (relative to the root) whose stats are part of `inputs`. */
+  media: string[];
+  /** The same articles are live for a build instant in [from, until) (ms; null: no bound). */
+  from: number | null;
+  until: number | null;
+  result: StampedResult;
+}
+
+/** A digest of the inputs a stamp vouches for: each entry a path and its stat (undefined: missing). */
+export function digestInputs(entries: Iterable<readonly [string, FileStat | undefined]>, extra: string): string {
+  const hash = createHash("sha256").update(extra);
+  for (const [name, info] of entries) {
+    hash.update(`\n${name}\u0000${info ? `${info.size} ${info.mtimeMs} ${info.ctimeMs} ${info.ino}` : "-"}`);
+  }
+  return hash.digest("hex");
+}
+
+/** The stamp in `dir` and the mtime of its file, if it is there, readable and of this key. */
+export async function readStamp(dir: string, key: string): Promise<{ stamp: BuildStamp; savedAt: number } | undefined> {
+  const file = path.join(dir, STAMP_NAME);
+  try {
+    const [text, info] = await Promise.all([readFile(file, "utf8"), stat(file)]);
+    const stamp = JSON.parse(text) as BuildStamp;
+    if (stamp?.version !== BUILD_STAMP_VERSION || stamp.key !== key || typeof stamp.inputs !== "string" || !stamp.result) return undefined;
+    return { stamp, savedAt: info.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Write the stamp, or remove it (undefined: this build's inputs could still change unseen). The file
+ * is left alone when it already says the same (its start time aside), so a build rewrites nothing
+ * when nothing changed. Never throws.
+ */
+export async function saveStamp(dir: string, stamp: BuildStamp | undefined): Promise<void> {
+  const file = path.join(dir, STAMP_NAME);
+  try {
+    if (!stamp) {
+      await rm(file, { force: true });
+      return;
+    }
+    const old = await readStamp(dir, stamp.key);
+    if (old && JSON.stringify({ ...old.stamp, startedAt: 0 }) === JSON.stringify({ ...stamp, startedAt: 0 })) return;
+    const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+    await mkdir(dir, { recursive: true });
+    await writeFile(temp, `${JSON.stringify(stamp)}\n`);
+    await rename(temp, file);
+  } catch {
+    // Without a stamp the next build only takes the longer way.
   }
 }
