@@ -66,6 +66,11 @@ describe(".github/workflows/publish.yml", () => {
     expect(ping).toBe(steps.length - 1);
     for (const step of [steps[upload], steps[deploy], steps[ping]]) expect(step?.if).toBe("steps.build.outputs.changed == 'true'");
     expect(steps[upload]?.with).toEqual({ path: "dist" });
+    // The last output, the state and wirefeed's cache (rendered HTML, build index) are restored before the build.
+    const restore = index((s) => s.uses?.startsWith("actions/cache@") === true);
+    expect(restore).toBeGreaterThanOrEqual(0);
+    expect(restore).toBeLessThan(build);
+    expect(String(steps[restore]?.with?.path).split("\n").filter(Boolean)).toEqual(["dist", ".wirefeed", ".wirefeed-cache"]);
     // Exit 3 (nothing changed) is not a failure; any other non-zero code fails the run before deploying.
     expect(steps[build]?.run).toContain('if [ "$code" -eq 3 ]; then echo "changed=false"');
     expect(steps[build]?.run).toContain('exit "$code"');

@@ -104,7 +104,12 @@ export async function openBuildIndex(dir: string, key: string): Promise<BuildInd
   const [data, savedAt] = await Promise.all([readIndexData(file, key), stat(file).then((info) => info.mtimeMs).catch(() => 0)]);
   return {
     async save(next) {
-      if (data && sameRecords(data, next)) return;
+      // Saved again, although it records the same, when its later start settles files that were
+      // too recent to trust: otherwise they would be read again by every build from now on.
+      const settlesMore = data !== undefined && [...next.sources.values()].some(
+        (entry) => entry.stat.mtimeMs >= data.startedAt - RACY_MS && entry.stat.mtimeMs < next.startedAt - RACY_MS,
+      );
+      if (data && !settlesMore && sameRecords(data, next)) return;
       const sorted = <T>(map: Map<string, T>) => new Map([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
       await saveBuildIndex(dir, { ...next, sources: sorted(next.sources), documents: sorted(next.documents) });
     },
