@@ -145,10 +145,11 @@ export async function loadSite(options: LoadSiteOptions = {}): Promise<LoadedSit
   return site;
 }
 
-async function loadProjectConfig(options: Pick<BuildOptions, "cwd" | "configPath" | "overrides">): Promise<LoadedConfig> {
+async function loadProjectConfig(options: Pick<BuildOptions, "cwd" | "configPath" | "overrides" | "cache">): Promise<LoadedConfig> {
   return loadConfig(path.resolve(options.cwd ?? "."), {
     ...(options.configPath ? { configPath: options.configPath } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
+    compile: options.cache !== false,
   });
 }
 

@@ -106,7 +106,7 @@ describe("the compiled CLI (lib/wirefeed.mjs)", () => {
     expect(await snapshotDir(path.join(compiledSite, "dist"))).toEqual(await snapshotDir(path.join(sourceSite, "dist")));
   });
 
-  it("loads no package, tsx included, for --version and --help; tsx only to load a .ts config", async () => {
+  it("loads no package, tsx included, for --version and --help; tsx only for a config that depends on its place", async () => {
     const dir = await makeTempDir("wirefeed-startup-");
     const modulesOf = async (args: string[], cwd: string): Promise<string[]> => {
       const log = path.join(dir, `modules-${args[0]}.log`);
@@ -124,8 +124,19 @@ describe("the compiled CLI (lib/wirefeed.mjs)", () => {
       expect(modules.filter((url) => url.includes("/node_modules/"))).toEqual([]);
     }
 
-    // The positive control: a build loads the config through tsx, and the recorder sees it.
+    // The sample config imports only a type: compiled once into .wirefeed-cache/config/, it is
+    // loaded without tsx, by the first build (which compiles it with esbuild) and by the next.
     const site = await copySampleSite();
+    const first = await modulesOf(["build", "--now", FIXED_NOW], site);
+    expect(first.filter((url) => url.includes("/node_modules/tsx/"))).toEqual([]);
+    expect(first.some((url) => url.includes("/node_modules/esbuild/"))).toBe(true);
+    const second = await modulesOf(["build", "--now", FIXED_NOW], site);
+    expect(second.filter((url) => url.includes("/node_modules/tsx/") || url.includes("/node_modules/esbuild/"))).toEqual([]);
+
+    // The positive control: a config that depends on its place (import.meta) is loaded through
+    // tsx, and the recorder sees it.
+    const config = await readFile(path.join(site, "wirefeed.config.ts"), "utf8");
+    await writeFile(path.join(site, "wirefeed.config.ts"), `${config}export const place = import.meta.url;\n`);
     const modules = await modulesOf(["build", "--now", FIXED_NOW], site);
     expect(modules.some((url) => url.includes("/node_modules/tsx/"))).toBe(true);
   });

@@ -25,6 +25,7 @@ export async function loadBuildConfig(options: BuildOptions): Promise<LoadedConf
   return loadConfig(path.resolve(options.cwd ?? "."), {
     ...(options.configPath ? { configPath: options.configPath } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
+    compile: options.cache !== false,
   });
 }
 

@@ -34,7 +34,7 @@ const now: FlagSpec = {
 const drafts: FlagSpec = { name: "drafts", type: "boolean", description: "Include articles with draft: true" };
 const future: FlagSpec = { name: "future", type: "boolean", description: "Include articles dated after --now" };
 const help: FlagSpec = { name: "help", type: "boolean", short: "h", description: "Show this help" };
-const noCache: FlagSpec = { name: "no-cache", type: "boolean", description: "Render every article afresh; neither read nor write .wirefeed-cache/" };
+const noCache: FlagSpec = { name: "no-cache", type: "boolean", description: "A full build: read and render every article and generate every feed afresh; neither read nor write .wirefeed-cache/" };
 
 /** Every command, in the order `wirefeed --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -44,7 +44,12 @@ export interface LoadedConfig {
 /** Find, import and validate the config file; flags override the file. */
 export async function loadConfig(
   root: string,
-  options: { configPath?: string; overrides?: ConfigOverrides } = {},
+  options: {
+    configPath?: string;
+    overrides?: ConfigOverrides;
+    /** Use (and make) a compiled copy of a self-contained TypeScript config. Default true; `--no-cache` turns it off. */
+    compile?: boolean;
+  } = {},
 ): Promise<LoadedConfig> {
   const absolute = options.configPath
     ? path.resolve(root, options.configPath)
@@ -66,10 +71,11 @@ export async function loadConfig(
   try {
     const bytes = await readFile(absolute);
     sourceHash = createHash("sha256").update(bytes).digest("hex");
-    const module = (await importConfig(absolute, bytes.toString("utf8"), sourceHash, projectRoot)) as { default?: unknown };
+    const module = (await importConfig(absolute, bytes.toString("utf8"), sourceHash, projectRoot, options.compile ?? true)) as { default?: unknown };
     raw = module.default;
     // A config compiled as CommonJS (no "type": "module" nearby) arrives wrapped once more.
-    if (isRecord(raw) && isRecord(raw.default) && Object.keys(raw).every((key) => key === "default" || key === "__esModule")) {
+    // Its other named exports (`export const x`) sit beside `default` then.
+    if (isRecord(raw) && isRecord(raw.default) && (raw.__esModule === true || Object.keys(raw).every((key) => key === "default" || key === "__esModule"))) {
       raw = raw.default;
     }
   } catch (cause) {
@@ -103,24 +109,43 @@ export async function loadConfig(
 export const COMPILED_CONFIG_DIR = ".wirefeed-cache/config";
 
 /**
- * A config that imports no file of its own (no relative import, no `import.meta`, no CommonJS):
- * compiled alone, it does exactly what it does in place, so a compiled copy can stand in for it.
+ * Bundled output that still depends on where it runs from (`import.meta`, CommonJS): loaded from
+ * another folder, it would not do what it does in place, so tsx loads the source instead.
  */
-const NOT_SELF_CONTAINED = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'`]\.{1,2}\/|\bimport\.meta\b|\brequire\s*\(|\b__dirname\b|\b__filename\b/;
+const PLACE_DEPENDENT = /\bimport\.meta\b|\brequire\s*\(|\b__dirname\b|\b__filename\b/;
+
+/** What a compiled config was made from besides the config file: its local imports and their digests. */
+interface CompiledInputs {
+  inputs: Record<string, string>;
+}
+
+const digestFile = (file: string): string | undefined => {
+  try {
+    return createHash("sha256").update(readFileSync(file)).digest("hex");
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * Import the config module. tsx's loader costs about 170 ms to start (issue 7: a no-op build has
- * 500 ms in all), so a self-contained `.ts` config is compiled once with esbuild (what tsx itself
- * uses) to `.wirefeed-cache/config/<sha256>.mjs` and imported natively from there; the digest of
- * the source names the copy, so an edited config is compiled afresh. Any other config, or any
- * failure to compile or store the copy, goes through tsx as before. Modules are cached by URL, so
- * the digest in the query (or the name) loads an edited config afresh and reuses an unchanged one.
+ * 500 ms in all), so a `.ts` config is bundled once with esbuild (what tsx itself uses), with its
+ * local imports and without npm packages, into `.wirefeed-cache/config/<sha256>.mjs`, which is
+ * imported natively. `<sha256>.json` lists the local files bundled in, with their digests: when one
+ * changed, the config is bundled again. A config whose output depends on its place (`import.meta`)
+ * gets an empty `<sha256>.tsx` instead, which says that tsx loads it, as does any failure to bundle
+ * or store. Modules are cached by URL, so a digest in the URL loads an edited config afresh and
+ * reuses an unchanged one.
  */
-async function importConfig(absolute: string, source: string, hash: string, root: string): Promise<unknown> {
-  if (absolute.endsWith(".ts") && !NOT_SELF_CONTAINED.test(source)) {
-    const compiled = path.join(root, ...COMPILED_CONFIG_DIR.split("/"), `${hash}.mjs`);
-    if (existsSync(compiled) || (await compileConfig(source, absolute, compiled))) {
-      return import(pathToFileURL(compiled).href);
+async function importConfig(absolute: string, source: string, hash: string, root: string, compile: boolean): Promise<unknown> {
+  if (compile && absolute.endsWith(".ts")) {
+    const base = path.join(root, ...COMPILED_CONFIG_DIR.split("/"), hash);
+    let digest = existsSync(`${base}.tsx`) ? undefined : inputsDigest(base, root);
+    if (digest === undefined && !existsSync(`${base}.tsx`)) digest = await compileConfig(absolute, source, base, root);
+    if (digest !== undefined) {
+      const url = pathToFileURL(`${base}.mjs`);
+      url.search = `?v=${digest.slice(0, 16)}`;
+      return import(url.href);
     }
   }
   const url = pathToFileURL(absolute);
@@ -133,23 +158,77 @@ async function importConfig(absolute: string, source: string, hash: string, root
   return (await configLoader).import(url.href, import.meta.url);
 }
 
-/** Compile a TypeScript config to an ES module file; false when it cannot (then tsx loads it). */
-async function compileConfig(source: string, sourcefile: string, target: string): Promise<boolean> {
-  const temp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+/** A digest of the bundle's local inputs when the bundle is there and every input is as bundled; else undefined. */
+function inputsDigest(base: string, root: string): string | undefined {
+  if (!existsSync(`${base}.mjs`)) return undefined;
   try {
-    const { transform } = await import("esbuild");
-    const { code } = await transform(source, { loader: "ts", format: "esm", target: "node20", sourcefile, sourcemap: "inline" });
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(temp, code);
-    await rename(temp, target);
-    // Copies of earlier versions of the config are of no more use.
-    for (const name of await readdir(path.dirname(target))) {
-      if (name.endsWith(".mjs") && name !== path.basename(target)) await rm(path.join(path.dirname(target), name), { force: true });
+    const { inputs } = JSON.parse(readFileSync(`${base}.json`, "utf8")) as CompiledInputs;
+    const hash = createHash("sha256");
+    for (const [file, digest] of Object.entries(inputs)) {
+      if (digestFile(path.resolve(root, file)) !== digest) return undefined;
+      hash.update(`${file}\u0000${digest}\n`);
     }
-    return true;
+    return hash.digest("hex");
   } catch {
-    await rm(temp, { force: true }).catch(() => undefined);
-    return existsSync(target);
+    return undefined;
+  }
+}
+
+/**
+ * Bundle a TypeScript config into `<base>.mjs` with the list of its inputs; returns the inputs'
+ * digest, or undefined when tsx is to load it (then `<base>.tsx` says so, unless esbuild failed,
+ * for example on a syntax error, which tsx then reports as it always has). Earlier copies are
+ * removed: only the current config's are of use.
+ */
+async function compileConfig(absolute: string, source: string, base: string, root: string): Promise<string | undefined> {
+  const dir = path.dirname(base);
+  let result: { code: string; inputs: Record<string, string> } | undefined;
+  try {
+    const esbuild = await import("esbuild");
+    const built = await esbuild.build({
+      // The bytes the digest was made from, not the file as it may be by now.
+      stdin: { contents: source, resolveDir: path.dirname(absolute), sourcefile: absolute, loader: "ts" },
+      absWorkingDir: root,
+      bundle: true,
+      packages: "external",
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      sourcemap: "inline",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    const code = built.outputFiles[0]?.text ?? "";
+    const inputs: Record<string, string> = {};
+    for (const file of Object.keys(built.metafile.inputs)) {
+      const full = path.resolve(root, file);
+      if (file === "<stdin>" || full === absolute) continue;
+      inputs[file] = digestFile(full) ?? "";
+    }
+    result = PLACE_DEPENDENT.test(code.replace(/\/\/# sourceMappingURL=.*$/m, "")) ? undefined : { code, inputs };
+  } catch {
+    return undefined;
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+    for (const name of await readdir(dir)) {
+      if (!name.startsWith(path.basename(base))) await rm(path.join(dir, name), { force: true });
+    }
+    const write = async (target: string, contents: string) => {
+      const temp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+      await writeFile(temp, contents);
+      await rename(temp, target);
+    };
+    if (!result) {
+      await write(`${base}.tsx`, "");
+      return undefined;
+    }
+    await write(`${base}.json`, `${JSON.stringify({ inputs: result.inputs } satisfies CompiledInputs)}\n`);
+    await write(`${base}.mjs`, result.code);
+    return inputsDigest(base, root);
+  } catch {
+    return undefined;
   }
 }
 
