@@ -571,8 +571,10 @@ describe("an edit regenerates what shows it, and only that (issue 7)", () => {
   // (fingerprints that cover more than each page's own inputs).
   it("editing an article in archive page 2 regenerates that page, and the other pages are reused", async () => {
     const dir = await settledSite(numberedPosts(25), ARCHIVED);
-    const first = await buildAt(dir);
-    const page2 = first.feeds.find((feed) => feed.paths.json === "archive/2/feed.json");
+    await buildAt(dir);
+    // A build that writes keeps only the main feed's model; a dry run has every document's.
+    const dry = await buildAt(dir, { write: false });
+    const page2 = dry.feeds.find((feed) => feed.paths.json === "archive/2/feed.json");
     const file = page2?.model?.items[2]?.file;
     expect(file, "archive page 2 and its third item").toMatch(/^articles\/post-\d\d\.md$/);
     const n = Number(/post-(\d\d)/.exec(file as string)?.[1]);

@@ -191,7 +191,7 @@ async function saveBuildIndex(dir: string, data: BuildIndexData): Promise<boolea
  * the state file and of local media files, the window of build instants in which the same
  * articles are live, every output file's size and mtime, and the result to give back.
  */
-export const BUILD_STAMP_VERSION = 1;
+export const BUILD_STAMP_VERSION = 2;
 const STAMP_NAME = "stamp.json";
 
 /** What a build that changed nothing returns: everything in it is JSON. */
@@ -213,6 +213,8 @@ export interface BuildStamp {
   inputs: string;
   /** Local media files (relative to the root) whose stats are part of `inputs`. */
   media: string[];
+  /** Their copies in the output folder, as this build left them. */
+  copies: { path: string; size: number; mtimeMs: number }[];
   /** The same articles are live for a build instant in [from, until) (ms; null: no bound). */
   from: number | null;
   until: number | null;

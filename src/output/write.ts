@@ -55,47 +55,81 @@ export async function writeOutputs(
   files: readonly (OutputFile | MediaCopy)[],
   fs: WriteFs = nodeWriteFs,
 ): Promise<WriteResult> {
+  const writer = openOutputWriter(outDir, fs);
+  for (const file of files) writer.stage(file);
+  return writer.commit();
+}
+
+/**
+ * Stages files as they are made, so that a build never holds every output at once (issue 7: an
+ * archive of 50,000 articles is thousands of documents), and renames them all at the end. Each
+ * `stage` compares the file with what is there, and writes a temp file (fsync'd) when it differs;
+ * up to WRITE_CONCURRENCY at once, and the caller may drop the contents right away. `flush` waits
+ * for what was staged (and throws the first failure); `commit` renames every temp file, only when
+ * all were written, and removes leftovers of killed builds; `abort` removes the temp files.
+ */
+export interface OutputWriter {
+  stage(file: OutputFile | MediaCopy): void;
+  flush(): Promise<void>;
+  commit(): Promise<WriteResult>;
+  abort(): Promise<void>;
+}
+
+export function openOutputWriter(outDir: string, fs: WriteFs = nodeWriteFs): OutputWriter {
   const suffix = `.wirefeed-${randomBytes(6).toString("hex")}.tmp`;
   if (!TEMP_NAME.test(`x${suffix}`)) throw new Error("temp suffix and TEMP_NAME disagree");
   const root = path.resolve(outDir);
-  const targets = files.map((file) => {
+  const paths: string[] = [];
+  const staged = new Map<string, { temp: string; target: string }>();
+  const unchanged = new Set<string>();
+  const queue: (OutputFile | MediaCopy)[] = [];
+  let running = 0;
+  let failure: unknown;
+  let idle: (() => void)[] = [];
+
+  const stageOne = async (file: OutputFile | MediaCopy): Promise<void> => {
     const target = path.resolve(root, ...file.path.split("/"));
     if (!target.startsWith(root + path.sep)) {
       throw new WirefeedError("OUTPUT_UNWRITABLE", `refusing to write outside the output folder: ${file.path}`);
     }
-    return target;
-  });
-  // Each file: compare with what is there, else write a temp file (fsync'd). Several at once: on
-  // a site with a feed per tag, one fsync after another was most of a small build's time.
-  const outcomes: ("unchanged" | { temp: string; target: string; path: string } | undefined)[] = new Array(files.length);
-  let next = 0;
-  let failure: unknown;
-  const stageNext = async (): Promise<void> => {
-    while (failure === undefined && next < files.length) {
-      const index = next++;
-      const file = files[index] as OutputFile | MediaCopy;
-      const target = targets[index] as string;
-      try {
-        const bytes = "bytes" in file ? file.bytes : Buffer.from(file.contents, "utf8");
-        const existing = await fs.readFile(target).catch(() => undefined);
-        if (existing?.equals(bytes)) {
-          outcomes[index] = "unchanged";
-          continue;
-        }
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        const temp = `${target}${suffix}`;
-        outcomes[index] = { temp, target, path: file.path };
-        await fs.writeFile(temp, bytes);
-      } catch (cause) {
-        failure ??= cause;
-      }
+    const bytes = "bytes" in file ? file.bytes : Buffer.from(file.contents, "utf8");
+    const existing = await fs.readFile(target).catch(() => undefined);
+    if (existing?.equals(bytes)) {
+      unchanged.add(file.path);
+      return;
+    }
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}${suffix}`;
+    staged.set(file.path, { temp, target });
+    await fs.writeFile(temp, bytes);
+  };
+  const pump = () => {
+    while (failure === undefined && running < WRITE_CONCURRENCY && queue.length > 0) {
+      const file = queue.shift() as OutputFile | MediaCopy;
+      running++;
+      stageOne(file)
+        .catch((cause: unknown) => {
+          failure ??= cause;
+        })
+        .finally(() => {
+          running--;
+          pump();
+          if (running === 0 && (queue.length === 0 || failure !== undefined)) {
+            const waiting = idle;
+            idle = [];
+            for (const resolve of waiting) resolve();
+          }
+        });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, files.length) }, stageNext));
-  const staged = outcomes.filter((outcome) => typeof outcome === "object");
-  const unchanged = files.filter((_file, index) => outcomes[index] === "unchanged").map((file) => file.path);
-  if (failure !== undefined) {
-    await Promise.all(staged.map((entry) => fs.rm(entry.temp, { force: true }).catch(() => undefined)));
+  const settle = async (): Promise<void> => {
+    if (running > 0 || (queue.length > 0 && failure === undefined)) await new Promise<void>((resolve) => idle.push(resolve));
+  };
+  const removeTemps = () => Promise.all([...staged.values()].map((entry) => fs.rm(entry.temp, { force: true }).catch(() => undefined)));
+  const fail = async (): Promise<never> => {
+    queue.length = 0;
+    await settle();
+    await removeTemps();
     if (failure instanceof WirefeedError) throw failure;
     const error = failure as NodeJS.ErrnoException;
     throw new WirefeedError("OUTPUT_UNWRITABLE", `cannot write to ${outDir}: ${error.code ?? ""} ${error.message}`.trim(), {
@@ -103,10 +137,31 @@ export async function writeOutputs(
       cause: failure,
       hint: error.code === "ENOSPC" ? "the disk is full; the previous feeds are unchanged" : "check that the folder is writable; the previous feeds are unchanged",
     });
-  }
-  for (const entry of staged) await fs.rename(entry.temp, entry.target);
-  await removeLeftoverTemps(root, files, fs);
-  return { written: staged.map((entry) => entry.path), unchanged };
+  };
+
+  return {
+    stage(file) {
+      paths.push(file.path);
+      queue.push(file);
+      pump();
+    },
+    async flush() {
+      await settle();
+      if (failure !== undefined) await fail();
+    },
+    async commit() {
+      await settle();
+      if (failure !== undefined) await fail();
+      for (const entry of staged.values()) await fs.rename(entry.temp, entry.target);
+      await removeLeftoverTemps(root, paths.map((file) => ({ path: file })), fs);
+      return { written: paths.filter((file) => staged.has(file)), unchanged: paths.filter((file) => unchanged.has(file)) };
+    },
+    async abort() {
+      queue.length = 0;
+      await settle();
+      await removeTemps();
+    },
+  };
 }
 
 /**

@@ -31,23 +31,14 @@ export function summarizeFiles(result: BuildResult): FileSummary[] {
   const items = new Map<string, number>();
   for (const feed of result.feeds) for (const file of Object.values(feed.paths)) items.set(file, feed.items);
   const written = new Set(result.written);
-  // In build order (feeds as planned, then pages), whether generated or reused.
-  const byPath = new Map<string, { path: string; bytes: number; mediaType: string }>(result.reusedFiles.map((file) => [file.path, file]));
-  for (const file of result.files) byPath.set(file.path, { path: file.path, bytes: Buffer.byteLength(file.contents), mediaType: file.mediaType });
-  const order = [
-    ...new Set([...result.feeds.flatMap((feed) => Object.values(feed.paths)), ...result.files.map((file) => file.path), ...result.reused]),
-  ];
-  return order
-    .map((file) => byPath.get(file))
-    .filter((file) => file !== undefined)
-    .map((file) => ({
-      path: file.path,
-      url: new URL(file.path, result.loaded.config.siteUrl).href,
-      state: written.has(file.path) ? "written" : "unchanged",
-      items: items.get(file.path),
-      bytes: file.bytes,
-      mediaType: file.mediaType,
-    }));
+  return result.outputs.map((file) => ({
+    path: file.path,
+    url: new URL(file.path, result.loaded.config.siteUrl).href,
+    state: written.has(file.path) ? "written" : "unchanged",
+    items: items.get(file.path),
+    bytes: file.bytes,
+    mediaType: file.mediaType,
+  }));
 }
 
 /** The main JSON Feed of a result: compared with the previous one to list changed articles. */

@@ -1,0 +1,51 @@
+import { cp, readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { build } from "../src/pipeline.ts";
+import { FIXED_NOW, article, makeTempDir, makeTempSite } from "./helpers.ts";
+
+/**
+ * Issue 7, bounded memory: documents are generated in batches that show at most `batchArticles`
+ * articles between them, and each is staged to disk before the next batch is rendered. The bytes
+ * must not depend on the batch size.
+ */
+
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const out: Record<string, string> = {};
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    out[path.relative(dir, full)] = await readFile(full, "utf8");
+  }
+  return out;
+}
+
+describe("generating in batches (issue 7)", () => {
+  it("writes the same bytes, state and summary whatever the batch size", async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 23 }, (_, i) => [
+        `articles/post-${String(i).padStart(2, "0")}.md`,
+        article({ title: `Post ${i}`, date: `2025-0${1 + (i % 9)}-1${i % 10}T10:00:00Z`, tags: [`t${i % 4}`, `u${i % 3}`], ...(i % 5 === 0 ? {} : { summary: `Summary ${i}.` }) }, `Body ${i}.\n`),
+      ]),
+    );
+    const config = { archive: true, limit: 5, archivePageSize: 5 };
+    const whole = await makeTempSite(files, config);
+    const small = await makeTempDir("wirefeed-batches-");
+    await cp(whole, small, { recursive: true });
+    const now = new Date(FIXED_NOW);
+    const a = await build({ cwd: whole, now, cache: false });
+    // Batches of at most 6 articles: each archive page (5) alone, tag feeds one or two at a time.
+    const b = await build({ cwd: small, now, cache: false, batchArticles: 6 });
+    expect(await snapshot(path.join(small, "dist"))).toEqual(await snapshot(path.join(whole, "dist")));
+    expect(await readFile(path.join(small, ".wirefeed/state.json"), "utf8")).toBe(await readFile(path.join(whole, ".wirefeed/state.json"), "utf8"));
+    expect(b.outputs).toEqual(a.outputs);
+    expect(b.written).toEqual(a.written);
+    expect(b.diagnostics).toEqual(a.diagnostics);
+    // Not vacuous: the site has more than one batch's worth of documents.
+    expect(a.outputs.length).toBeGreaterThan(20);
+    // A build that writes keeps the main feed's documents and the pages, and lets the others go.
+    expect(b.files.map((file) => file.path)).toEqual(["rss.xml", "atom.xml", "feed.json", "index.html", "feeds.opml", "autodiscovery.html"]);
+    expect(b.model?.items).toHaveLength(5);
+  });
+});
