@@ -705,6 +705,9 @@ function batchPlans<T>(entries: readonly T[], idsOf: (entry: T) => readonly stri
   return batches;
 }
 
+/** Characters of article bodies held between reading them for their digests and rendering them. */
+const BODIES_KEPT = 32_000_000;
+
 /** Files read at once for the bodies of articles whose head alone was read. */
 const BODY_READS = 32;
 
@@ -721,6 +724,7 @@ async function readMissingBodies(
 ): Promise<Map<string, Article>> {
   const completed = new Map<string, Article>();
   let next = 0;
+  let kept = 0;
   const readNext = async (): Promise<void> => {
     while (next < articles.length) {
       const article = articles[next++] as Article;
@@ -728,7 +732,10 @@ async function readMissingBodies(
       const read = await readArticleBody(root, article.file, { stat: record?.stat });
       diagnostics.push(...read.diagnostics);
       if (read.body === undefined || read.diagnostics.some((diagnostic) => diagnostic.severity === "error")) continue;
-      completed.set(article.id, { ...article, body: read.body, bodyHash: read.bodyHash });
+      // Bodies are kept for rendering up to BODIES_KEPT characters; past that only the digest is,
+      // and a render that misses the cache reads the file again (100,000 bodies are ~1.6 GB).
+      kept += read.body.length;
+      completed.set(article.id, { ...article, body: kept <= BODIES_KEPT ? read.body : undefined, bodyHash: read.bodyHash });
       if (record) {
         const stored = { ...record.article, bodyHash: read.bodyHash };
         records.set(article.file, { ...record, article: stored, warnings: [...record.warnings, ...read.diagnostics], fingerprint: undefined });
