@@ -12,6 +12,7 @@ const PLOT = { left: 80, right: 640, top: 70, bottom: 430 };
 /** wirefeed's builds solid and bright; the baseline and floors dashed, so they read as references. */
 const STYLE: Record<VariantKey, { colour: string; dash?: string }> = {
   "cold-all": { colour: "#d62728" },
+  "cold-archive": { colour: "#8c564b" },
   default: { colour: "#1f77b4" },
   "warm-one-edit": { colour: "#2ca02c" },
   "no-op": { colour: "#9467bd" },

@@ -18,7 +18,7 @@ import { type FileState, diffSnapshots, snapshotTree } from "./snapshot-tree.ts"
 const REPO = path.resolve(import.meta.dirname, "..");
 const WIREFEED = WIREFEED_BIN;
 
-export type VariantKey = "cold-all" | "default" | "warm-one-edit" | "no-op" | "naive" | "floor-read" | "floor-render";
+export type VariantKey = "cold-all" | "cold-archive" | "default" | "warm-one-edit" | "no-op" | "naive" | "floor-read" | "floor-render";
 
 export interface VariantInfo {
   key: VariantKey;
@@ -32,6 +32,12 @@ export const VARIANTS: readonly VariantInfo[] = [
     key: "cold-all",
     label: "cold all",
     description: "wirefeed build, limit = N: every article in the main feed, RSS + Atom + JSON; tag and section feeds off; fresh site folder (no output, state or cache)",
+  },
+  {
+    key: "cold-archive",
+    label: "cold archive",
+    description:
+      "wirefeed build with archives on (limit 20, pages of 20): every article in some document, RSS + Atom + JSON, plus tag and section feeds; fresh site folder, --no-cache",
   },
   {
     key: "default",
@@ -152,6 +158,20 @@ export function createRunners(ctx: SizeContext): VariantRunner[] {
     },
   };
 
+  const coldArchive: VariantRunner = {
+    info: info("cold-archive"),
+    setup: () => writeSite(siteOf("cold-archive"), { ...sharedArticles, ...archives }),
+    before: () => resetSite(siteOf("cold-archive")),
+    command: () => buildCommand(ctx, siteOf("cold-archive"), ctx.hasNoCache ? ["--no-cache"] : []),
+    verify: async () => {
+      // Every article is in the main feed or a full archive page (the rest of the last page is in the main feed).
+      const pages = Math.floor(ctx.n / 20);
+      const last = path.join(siteOf("cold-archive"), "dist", "archive", String(pages), "feed.json");
+      const items = pages > 0 ? await countJsonFeedItems(last) : 20;
+      return items === 20 ? [] : [`dist/archive/${pages}/feed.json holds ${items} items, expected 20`];
+    },
+  };
+
   const defaultBuild: VariantRunner = {
     info: info("default"),
     setup: () => writeSite(siteOf("default"), sharedArticles),
@@ -238,7 +258,7 @@ export function createRunners(ctx: SizeContext): VariantRunner[] {
     verify: noProblems,
   });
 
-  return [coldAll, defaultBuild, warm, noOp, naive, floor("floor-read"), floor("floor-render")];
+  return [coldAll, coldArchive, defaultBuild, warm, noOp, naive, floor("floor-read"), floor("floor-render")];
 }
 
 /**
