@@ -261,6 +261,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // bodies: the loader read large files only up to their front matter; every article a feed shows
   // is read whole now (its body checked and digested), before anything is fingerprinted or rendered.
   const planned = new Set(plans.flatMap((plan) => plan.articleIds));
+  for (const article of media.articles) {
+    if (planned.has(article.id)) {
+      // The warnings about a body read in an earlier build because a feed showed it, as now.
+      if (article.bodyHash !== undefined) diagnostics.push(...(records.get(article.file)?.bodyWarnings ?? []));
+    } else if (article.body !== undefined) {
+      // A body no feed shows is of no more use (validated articles are this build's own objects).
+      article.body = undefined;
+    }
+  }
   const completed = await readMissingBodies(
     root,
     selected.filter((article) => article.bodyHash === undefined && planned.has(article.id)),
@@ -432,12 +441,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const main = feeds[0]?.model;
   if (main) {
     const mainListing = listings[0] as FeedListing;
-    const contents: Record<(typeof PAGES)[number]["path"], string> = {
-      "index.html": generateSubscribePage(main, listings, { timeZone: config.timeZone, latest: config.limit }),
-      "feeds.opml": generateOpml({ title: config.title, siteUrl: config.siteUrl, updated: main.updated }, listings),
-      "autodiscovery.html": generateAutodiscoverySnippet(mainListing),
-    };
+    let contents: Record<(typeof PAGES)[number]["path"], string>;
     try {
+      contents = {
+        "index.html": generateSubscribePage(main, listings, { timeZone: config.timeZone, latest: config.limit }),
+        "feeds.opml": generateOpml({ title: config.title, siteUrl: config.siteUrl, updated: main.updated }, listings),
+        "autodiscovery.html": generateAutodiscoverySnippet(mainListing),
+      };
       gateOutput({ path: "feeds.opml", kind: "xml", contents: contents["feeds.opml"], items: [], regenerate: () => "" });
     } catch (error) {
       await writer?.abort();
@@ -738,7 +748,7 @@ async function readMissingBodies(
       completed.set(article.id, { ...article, body: kept <= BODIES_KEPT ? read.body : undefined, bodyHash: read.bodyHash });
       if (record) {
         const stored = { ...record.article, bodyHash: read.bodyHash };
-        records.set(article.file, { ...record, article: stored, warnings: [...record.warnings, ...read.diagnostics], fingerprint: undefined });
+        records.set(article.file, { ...record, article: stored, bodyWarnings: read.diagnostics, fingerprint: undefined });
       }
     }
   };

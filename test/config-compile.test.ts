@@ -80,6 +80,14 @@ describe("the compiled copy of wirefeed.config.ts (issue 7)", () => {
     expect(await compiledCopies(dir)).toEqual([`${sha256(source)}.tsx`]);
   });
 
+  it("leaves a config that bundles CommonJS (require) to tsx", async () => {
+    const dir = await makeTempSite({ "helper.cjs": 'const path = require("node:path");\nmodule.exports = { title: path.basename("/x/From CommonJS") };\n' });
+    const source = `import helper from "./helper.cjs";\nexport default { ...${JSON.stringify(BASE_CONFIG)}, title: helper.title };\n`;
+    await writeFile(path.join(dir, "wirefeed.config.ts"), source);
+    expect((await loadConfig(dir)).config.title).toBe("From CommonJS");
+    expect(await compiledCopies(dir)).toEqual([`${sha256(source)}.tsx`]);
+  });
+
   it("reports a syntax error the same way whether or not it could be compiled", async () => {
     const dir = await makeTempSite({});
     await writeFile(path.join(dir, "wirefeed.config.ts"), "export default { title: ;\n");

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,6 +20,17 @@ async function tempDir(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "wirefeed-head-"));
   dirs.push(dir);
   return dir;
+}
+
+/** A site with a main feed of `limit` items and no tag or section feeds. */
+async function makeSite(limit: number): Promise<string> {
+  const root = await tempDir();
+  await mkdir(path.join(root, "articles"));
+  await writeFile(
+    path.join(root, "wirefeed.config.ts"),
+    `export default { title: "T", description: "D", siteUrl: "https://example.com/", idAuthority: "example.com,2025", author: "A", limit: ${limit}, feeds: { tags: false, sections: false } };\n`,
+  );
+  return root;
 }
 
 /** A paragraph long enough that every file below is larger than the first read (2 KB). */
@@ -62,12 +73,7 @@ describe("reading only the head of an article (issue 7)", () => {
   });
 
   it("never reads the body of an article no feed shows, and checks it once one does", async () => {
-    const root = await tempDir();
-    await mkdir(path.join(root, "articles"));
-    await writeFile(
-      path.join(root, "wirefeed.config.ts"),
-      `export default { title: "T", description: "D", siteUrl: "https://example.com/", idAuthority: "example.com,2025", author: "A", limit: 1, feeds: { tags: false, sections: false } };\n`,
-    );
+    const root = await makeSite(1);
     const post = (title: string, date: string) => `---\ntitle: ${title}\ndate: ${date}\n---\n\n${LONG}`;
     await writeFile(path.join(root, "articles", "new.md"), post("New", "2025-05-04"));
     // Not UTF-8 past the head: a whole read would refuse the file.
@@ -88,5 +94,28 @@ describe("reading only the head of an article (issue 7)", () => {
     );
     expect(error?.code).toBe("CONTENT_INVALID");
     expect(error?.diagnostics).toContainEqual(expect.objectContaining({ file: "articles/old.md", code: "not-utf8", line: 7 }));
+  });
+
+  it("warns about a large body only while a feed shows it, with the build index as without it", async () => {
+    const root = await makeSite(2);
+    // U+0001 in a body past the first 2 KB: only a whole read sees it. An old mtime, so that the
+    // build index vouches for the file and later builds take it from there.
+    const old = path.join(root, "articles", "old.md");
+    await writeFile(old, `---\ntitle: Old\ndate: 2025-05-03\n---\n\n${LONG}Control \u0001 character.\n`);
+    await utimes(old, new Date("2025-01-01T00:00:00Z"), new Date("2025-01-01T00:00:00Z"));
+    await writeFile(path.join(root, "articles", "new.md"), `---\ntitle: New\ndate: 2025-05-04\n---\n\n${LONG}`);
+    const now = new Date("2025-06-01T00:00:00Z");
+    const warned = (result: { diagnostics: { code: string; file?: string }[] }) =>
+      result.diagnostics.some((diagnostic) => diagnostic.code === "invalid-character" && diagnostic.file === "articles/old.md");
+
+    expect(warned(await build({ cwd: root, now }))).toBe(true);
+    // Still shown: the warning comes back from the index, as a full build gives it.
+    expect(warned(await build({ cwd: root, now }))).toBe(true);
+    expect(warned(await build({ cwd: root, now, cache: false }))).toBe(true);
+    // A newer article pushes it out of the feed (limit 2): a full build does not read that body,
+    // so it does not warn, and a build that takes the article from the index must not either.
+    await writeFile(path.join(root, "articles", "newer.md"), `---\ntitle: Newer\ndate: 2025-05-05\n---\n\n${LONG}`);
+    expect(warned(await build({ cwd: root, now }))).toBe(false);
+    expect(warned(await build({ cwd: root, now, cache: false }))).toBe(false);
   });
 });

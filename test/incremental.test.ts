@@ -155,6 +155,16 @@ describe("a rebuild with nothing changed (issue 7)", () => {
     expect(second.written).toEqual([]);
     expect(second.diagnostics).toEqual(first.diagnostics);
 
+    // One digit of the stamp changed in place (still JSON): no stamp, so a full build (the index
+    // is garbage), which reuses nothing; the next build writes a good stamp again.
+    const stampFile = path.join(dir, CACHE_DIR, "stamp.json");
+    const stampText = await readFile(stampFile, "utf8");
+    await writeFile(stampFile, stampText.replace(/"until":(\d)/, (_, digit: string) => `"until":${(Number(digit) + 1) % 10}`));
+    expect(await readFile(stampFile, "utf8")).not.toBe(stampText);
+    expect((await buildAt(dir)).reused).toEqual([]);
+    expect(sorted((await buildAt(dir)).reused)).toEqual(sorted(all));
+    await writeFile(path.join(dir, CACHE_DIR, "index.v8"), randomBytes(64));
+
     // An output touched (same bytes, new mtime): the stamp no longer vouches for it, and the
     // damaged index means a full build, which reuses nothing.
     const now = new Date();

@@ -5,6 +5,8 @@ import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { Diagnostic } from "../errors.ts";
 import type { Article } from "../model/types.ts";
+import { fileURLToPath } from "node:url";
+import { readPackageVersion } from "./package-version.ts";
 import { CACHE_FORMAT_VERSION, renderCacheVersions } from "./render-cache.ts";
 
 /**
@@ -45,8 +47,13 @@ export interface IndexedSource {
   stat: FileStat;
   /** The validated article without its body (`body` undefined, `bodyHash` set). */
   article: Article;
-  /** Warnings validation gave, repeated by a build that reuses the article. */
+  /** Warnings validation gave when the file was read, repeated by every build that reuses the article. */
   warnings: Diagnostic[];
+  /**
+   * Warnings about a body that was read later because a feed showed the article (a large file's
+   * body is not read otherwise): repeated only by builds in which a feed shows it.
+   */
+  bodyWarnings?: Diagnostic[];
   /** `fingerprintArticle` of the article before its media files were read; made when first needed. */
   fingerprint: string | undefined;
 }
@@ -86,10 +93,20 @@ export interface BuildIndex {
   save(data: BuildIndexData): Promise<void>;
 }
 
+/** The packages whose code writes the documents (besides wirefeed): a new version is an empty index. */
+const GENERATOR_PACKAGES = ["feed", "xml-js", "ajv", "saxes"] as const;
+let generators: string[] | undefined;
+function generatorVersions(): string[] {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  generators ??= GENERATOR_PACKAGES.map((name) => `${name}@${readPackageVersion(name, here) ?? "unknown"}`);
+  return generators;
+}
+
 /** The key of an index: sha256 over the index and cache formats, the versions and `parts`. */
 export function buildIndexKey(parts: readonly string[]): string {
   const hash = createHash("sha256").update(`${BUILD_INDEX_VERSION} ${CACHE_FORMAT_VERSION}\n`);
   hash.update(JSON.stringify(Object.entries(renderCacheVersions()).sort(([a], [b]) => (a < b ? -1 : 1))));
+  hash.update(JSON.stringify(generatorVersions()));
   for (const part of parts) hash.update(`\n${part.length}\n${part}`);
   return hash.digest("hex");
 }
@@ -191,7 +208,7 @@ async function saveBuildIndex(dir: string, data: BuildIndexData): Promise<boolea
  * the state file and of local media files, the window of build instants in which the same
  * articles are live, every output file's size and mtime, and the result to give back.
  */
-export const BUILD_STAMP_VERSION = 2;
+export const BUILD_STAMP_VERSION = 3;
 const STAMP_NAME = "stamp.json";
 
 /** What a build that changed nothing returns: everything in it is JSON. */
@@ -206,6 +223,8 @@ export interface StampedResult {
 
 export interface BuildStamp {
   version: number;
+  /** sha256 of the stamp's JSON without this field: a digit changed in place is no stamp. */
+  checksum?: string;
   key: string;
   /** Wall-clock start of the build that wrote it: article files must be older by RACY_MS. */
   startedAt: number;
@@ -230,6 +249,10 @@ export function digestInputs(entries: Iterable<readonly [string, FileStat | unde
   return hash.digest("hex");
 }
 
+function checksumOf(stamp: BuildStamp): string {
+  return createHash("sha256").update(JSON.stringify({ ...stamp, checksum: undefined })).digest("hex");
+}
+
 /** The stamp in `dir` and the mtime of its file, if it is there, readable and of this key. */
 export async function readStamp(dir: string, key: string): Promise<{ stamp: BuildStamp; savedAt: number } | undefined> {
   const file = path.join(dir, STAMP_NAME);
@@ -237,6 +260,7 @@ export async function readStamp(dir: string, key: string): Promise<{ stamp: Buil
     const [text, info] = await Promise.all([readFile(file, "utf8"), stat(file)]);
     const stamp = JSON.parse(text) as BuildStamp;
     if (stamp?.version !== BUILD_STAMP_VERSION || stamp.key !== key || typeof stamp.inputs !== "string" || !stamp.result) return undefined;
+    if (stamp.checksum !== checksumOf(stamp)) return undefined;
     return { stamp, savedAt: info.mtimeMs };
   } catch {
     return undefined;
@@ -256,10 +280,10 @@ export async function saveStamp(dir: string, stamp: BuildStamp | undefined): Pro
       return;
     }
     const old = await readStamp(dir, stamp.key);
-    if (old && JSON.stringify({ ...old.stamp, startedAt: 0 }) === JSON.stringify({ ...stamp, startedAt: 0 })) return;
+    if (old && JSON.stringify({ ...old.stamp, startedAt: 0, checksum: undefined }) === JSON.stringify({ ...stamp, startedAt: 0, checksum: undefined })) return;
     const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
     await mkdir(dir, { recursive: true });
-    await writeFile(temp, `${JSON.stringify(stamp)}\n`);
+    await writeFile(temp, `${JSON.stringify({ ...stamp, checksum: checksumOf(stamp) })}\n`);
     await rename(temp, file);
   } catch {
     // Without a stamp the next build only takes the longer way.

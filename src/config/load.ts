@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -109,10 +109,11 @@ export async function loadConfig(
 export const COMPILED_CONFIG_DIR = ".wirefeed-cache/config";
 
 /**
- * Bundled output that still depends on where it runs from (`import.meta`, CommonJS): loaded from
- * another folder, it would not do what it does in place, so tsx loads the source instead.
+ * Bundled output that still depends on where it runs from (`import.meta`, CommonJS `require`, a
+ * bundled CommonJS module): loaded from another folder, or natively, it would not do what it does
+ * in place, so tsx loads the source instead.
  */
-const PLACE_DEPENDENT = /\bimport\.meta\b|\brequire\s*\(|\b__dirname\b|\b__filename\b/;
+const PLACE_DEPENDENT = /\bimport\.meta\b|\brequire\s*\(|__require\s*\(|\b__commonJS\b|\b__dirname\b|\b__filename\b/;
 
 /** What a compiled config was made from besides the config file: its local imports and their digests. */
 interface CompiledInputs {
@@ -145,7 +146,14 @@ async function importConfig(absolute: string, source: string, hash: string, root
     if (digest !== undefined) {
       const url = pathToFileURL(`${base}.mjs`);
       url.search = `?v=${digest.slice(0, 16)}`;
-      return import(url.href);
+      try {
+        return await import(url.href);
+      } catch (error) {
+        // A package Node cannot import as the bundle does (a .ts workspace package, JSON without
+        // an import attribute), or a config that throws: from now on tsx loads it, as in place.
+        await writeFile(`${base}.tsx`, "").catch(() => undefined);
+        if (!isLinkError(error)) throw error;
+      }
     }
   }
   const url = pathToFileURL(absolute);
@@ -156,6 +164,12 @@ async function importConfig(absolute: string, source: string, hash: string, root
   // The promise is kept (set synchronously), so concurrent first loads share one loader.
   configLoader ??= import("tsx/esm/api").then(({ register }) => register({ namespace: "wirefeed-config" }));
   return (await configLoader).import(url.href, import.meta.url);
+}
+
+/** An import that failed before the config ran: a module not found or not importable natively. */
+function isLinkError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" && /^ERR_(MODULE_NOT_FOUND|UNKNOWN_FILE_EXTENSION|IMPORT_ATTRIBUTE_MISSING|IMPORT_ASSERTION_TYPE_MISSING|UNSUPPORTED_DIR_IMPORT|REQUIRE_ESM)$/.test(code);
 }
 
 /** A digest of the bundle's local inputs when the bundle is there and every input is as bundled; else undefined. */
@@ -185,9 +199,27 @@ async function compileConfig(absolute: string, source: string, base: string, roo
   let result: { code: string; inputs: Record<string, string> } | undefined;
   try {
     const esbuild = await import("esbuild");
+    // Each local file as esbuild reads it, digested from the same bytes: a file saved again while
+    // the bundle is made can never leave a bundle of the old bytes under the new digest.
+    const read = new Map<string, string>();
+    const LOADERS: Record<string, "ts" | "tsx" | "js" | "jsx" | "json"> = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx", ".json": "json" };
+    const digestPlugin = {
+      name: "wirefeed-digest",
+      setup(build: { onLoad: (options: { filter: RegExp }, callback: (args: { path: string; namespace: string }) => Promise<{ contents: Uint8Array; loader: "ts" | "tsx" | "js" | "jsx" | "json" } | undefined>) => void }) {
+        build.onLoad({ filter: /.*/ }, async (args) => {
+          const loader = LOADERS[path.extname(args.path)];
+          if (args.namespace !== "file" || !loader) return undefined;
+          const contents = await readFile(args.path);
+          read.set(args.path, createHash("sha256").update(contents).digest("hex"));
+          return { contents, loader };
+        });
+      },
+    };
     const built = await esbuild.build({
-      // The bytes the digest was made from, not the file as it may be by now.
-      stdin: { contents: source, resolveDir: path.dirname(absolute), sourcefile: absolute, loader: "ts" },
+      // The bytes the digest was made from, not the file as it may be by now; imports resolve from
+      // the file's real folder, as Node resolves them for a symlinked config.
+      stdin: { contents: source, resolveDir: path.dirname(realpathSync(absolute)), sourcefile: absolute, loader: "ts" },
+      plugins: [digestPlugin],
       absWorkingDir: root,
       bundle: true,
       packages: "external",
@@ -204,7 +236,10 @@ async function compileConfig(absolute: string, source: string, base: string, roo
     for (const file of Object.keys(built.metafile.inputs)) {
       const full = path.resolve(root, file);
       if (file === "<stdin>" || full === absolute) continue;
-      inputs[file] = digestFile(full) ?? "";
+      const digest = read.get(full);
+      // An input esbuild read without the plugin (an unusual loader): no copy, tsx loads the config.
+      if (digest === undefined) return undefined;
+      inputs[file] = digest;
     }
     result = PLACE_DEPENDENT.test(code.replace(/\/\/# sourceMappingURL=.*$/m, "")) ? undefined : { code, inputs };
   } catch {

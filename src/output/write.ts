@@ -173,6 +173,7 @@ async function removeLeftoverTemps(root: string, files: readonly { path: string 
   const dirs = new Set(files.map((file) => path.dirname(path.resolve(root, ...file.path.split("/")))));
   for (const dir of dirs) {
     const names = await fs.readdir(dir).catch(() => [] as string[]);
-    for (const name of names) if (TEMP_NAME.test(name)) await fs.rm(path.join(dir, name), { force: true });
+    // After every rename: a leftover that cannot be removed now is removed by a later build.
+    for (const name of names) if (TEMP_NAME.test(name)) await fs.rm(path.join(dir, name), { force: true }).catch(() => undefined);
   }
 }

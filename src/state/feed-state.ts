@@ -27,18 +27,8 @@ export function hashItems(model: FeedModel): string {
  *   instant, recorded so that later builds of the same items repeat it.
  * Without a record (a first build), it is the newest item date, as before.
  */
-export function applyFeedState(
-  models: readonly FeedModel[],
-  state: FeedState,
-  now: Date,
-  /** Feeds (by JSON Feed URL) that were not rebuilt because nothing in them changed: their records stay. */
-  carried: readonly string[] = [],
-): { models: FeedModel[]; state: FeedState } {
+export function applyFeedState(models: readonly FeedModel[], state: FeedState, now: Date): { models: FeedModel[]; state: FeedState } {
   const feeds: FeedState["feeds"] = {};
-  for (const key of carried) {
-    const entry = state.feeds[key];
-    if (entry) feeds[key] = entry;
-  }
   const result = models.map((model) => {
     const key = model.links.json;
     const items = hashItems(model);
