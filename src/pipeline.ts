@@ -4,7 +4,7 @@ import { stat } from "node:fs/promises";
 import { type ConfigOverrides, type LoadedConfig, loadConfig } from "./config/load.ts";
 import { checkCollisions } from "./content/check-collisions.ts";
 import { validateArticle } from "./content/front-matter.ts";
-import { loadArticles, readArticleBody } from "./content/load.ts";
+import { type LoadedArticles, loadArticles, readArticleBody } from "./content/load.ts";
 import { type Diagnostic, WirefeedError } from "./errors.ts";
 import { resolveMedia } from "./media/resolve-media.ts";
 import { buildModel } from "./model/build-model.ts";
@@ -180,11 +180,13 @@ async function loadSiteWith(
   loaded: LoadedConfig,
   index: BuildIndex | undefined,
   bodies: boolean,
+  listed?: LoadedArticles,
 ): Promise<{ site: LoadedSite; records: Map<string, IndexedSource>; listing: Listing }> {
   const { config, root } = loaded;
   const author = typeof config.author === "string" ? { name: config.author } : config.author;
   const { files, stats, sources, diagnostics } = await loadArticles(root, config.articlesDir, {
     ...(index ? { skip: (file, info) => index.findSource(file, info) !== undefined } : {}),
+    ...(listed ? { listed } : {}),
     bodies,
   });
   const listing: Listing = { files, stats, warnings: [...diagnostics] };
@@ -239,12 +241,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const now = options.now ?? new Date();
   const outDir = path.resolve(root, config.outDir);
   const stateFile = config.stateFile !== false && !options.drafts && !options.future ? config.stateFile : undefined;
+  let listed: LoadedArticles | undefined;
   if (useIndex && !options.generateMain && options.previous === undefined) {
     const unchanged = await findUnchangedBuild({ loaded, cacheDir, settingsKey, now, outDir, stateFile });
-    if (unchanged) return unchanged;
+    if (unchanged && "result" in unchanged) return unchanged.result;
+    // The articles as the stamp check listed them: not listed and stat'ed a second time.
+    listed = unchanged?.listing;
   }
   const index = useIndex ? await openBuildIndex(cacheDir, settingsKey) : undefined;
-  const { site, records, listing } = await loadSiteWith(loaded, index, false);
+  const { site, records, listing } = await loadSiteWith(loaded, index, false, listed);
   const { diagnostics } = site;
   const media = { articles: site.articles, copies: site.copies };
 
@@ -647,7 +652,9 @@ async function makeStamp(
  * same state and media files, a build instant in the same window, and every output file as the
  * stamp recorded it (and older than the stamp). Undefined when any of that does not hold.
  */
-async function findUnchangedBuild(ctx: StampContext & { cacheDir: string; now: Date; outDir: string }): Promise<BuildResult | undefined> {
+async function findUnchangedBuild(
+  ctx: StampContext & { cacheDir: string; now: Date; outDir: string },
+): Promise<{ result: BuildResult } | { listing: LoadedArticles } | undefined> {
   const found = await readStamp(ctx.cacheDir, ctx.settingsKey);
   if (!found) return undefined;
   const { stamp, savedAt } = found;
@@ -664,15 +671,15 @@ async function findUnchangedBuild(ctx: StampContext & { cacheDir: string; now: D
     if (info && !(info.mtimeMs < savedAt)) return undefined;
   }
   const listing = await loadArticles(root, config.articlesDir, { skip: () => true });
-  if (![...listing.stats.values()].every((info) => info.mtimeMs < stamp.startedAt - RACY_MS)) return undefined;
+  if (![...listing.stats.values()].every((info) => info.mtimeMs < stamp.startedAt - RACY_MS)) return { listing };
   const inputs = digestInputs(
     listing.files.map((file) => [file, listing.stats.get(file)] as const),
     digestOthers(ctx, listing.diagnostics, stamp.media),
   );
-  if (inputs !== stamp.inputs) return undefined;
+  if (inputs !== stamp.inputs) return { listing };
   const reusedFiles = stamp.result.outputs.map(({ mtimeMs: _mtimeMs, ...file }) => file);
   const reused = reusedFiles.map((file) => file.path);
-  return {
+  const result: BuildResult = {
     loaded: ctx.loaded,
     outDir: ctx.outDir,
     model: undefined,
@@ -688,6 +695,7 @@ async function findUnchangedBuild(ctx: StampContext & { cacheDir: string; now: D
     expired: stamp.result.expired.map((item) => ({ ...item, expires: new Date(item.expires) })),
     diagnostics: stamp.result.diagnostics,
   };
+  return { result };
 }
 
 /** Most distinct articles the documents of one batch show: one batch's HTML and documents are held at once. */

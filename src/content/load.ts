@@ -40,6 +40,8 @@ export interface ArticleStat {
 export interface LoadedArticles {
   /** Every article file found, sorted by path (relative to the root, forward slashes). */
   files: string[];
+  /** The same files as absolute paths. */
+  paths: string[];
   /** Each file's stat, taken before it was read. */
   stats: Map<string, ArticleStat>;
   /** The files that were read (not skipped), in file order. */
@@ -52,6 +54,11 @@ export interface LoadOptions {
   skip?: (file: string, stat: ArticleStat) => boolean;
   /** Read every file whole. Default false: a large file is read only up to its front matter. */
   bodies?: boolean;
+  /**
+   * The listing of an earlier call in this build (with `skip` always yes): its files, stats and
+   * warnings are used instead of listing and stat'ing the folder again.
+   */
+  listed?: LoadedArticles;
 }
 
 /** Read every `*.md` under the articles folder, sorted by path. Problems become diagnostics. */
@@ -69,25 +76,33 @@ export async function loadArticles(root: string, articlesDir: string, options: L
       hint: "create it, or point --articles at the folder that holds your Markdown files",
     });
   }
-  const realDir = await realpath(dir);
-  const diagnostics: Diagnostic[] = [];
-  const files = await listMarkdown(dir, realDir, rel, diagnostics, new Set([realDir]));
+  const listed = options.listed;
+  const diagnostics: Diagnostic[] = listed ? [...listed.diagnostics] : [];
+  let files: string[];
+  if (listed) files = listed.paths;
+  else {
+    const realDir = await realpath(dir);
+    files = await listMarkdown(dir, realDir, rel, diagnostics, new Set([realDir]));
+  }
   // Read in parallel (bounded, so 100,000 files never hold 100,000 descriptors), keep file order.
   const results: (LoadResult | undefined)[] = new Array(files.length);
-  const names = files.map(rel);
-  const stats = new Map<string, ArticleStat>();
+  const names = listed ? listed.files : files.map(rel);
+  const stats = listed ? listed.stats : new Map<string, ArticleStat>();
   let next = 0;
   const readNext = async (): Promise<void> => {
     while (next < files.length) {
       const index = next++;
       const absolute = files[index] as string;
       const file = names[index] as string;
-      // Synchronous: 10,000 stats through the thread pool cost about ten times as long (issue 7).
-      const { size, mtimeMs, ctimeMs, ino } = statSync(absolute);
-      const info = { size, mtimeMs, ctimeMs, ino };
-      stats.set(file, info);
+      let info = stats.get(file);
+      if (!listed || !info) {
+        // Synchronous: 10,000 stats through the thread pool cost about ten times as long (issue 7).
+        const { size, mtimeMs, ctimeMs, ino } = statSync(absolute);
+        info = { size, mtimeMs, ctimeMs, ino };
+        stats.set(file, info);
+      }
       if (options.skip?.(file, info)) continue;
-      results[index] = await loadArticle(absolute, file, size, options.bodies ?? false);
+      results[index] = await loadArticle(absolute, file, info.size, options.bodies ?? false);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, readNext));
@@ -97,7 +112,7 @@ export async function loadArticles(root: string, articlesDir: string, options: L
     if ("diagnostic" in result) diagnostics.push(result.diagnostic);
     else sources.push(result.source);
   }
-  if (files.length === 0) {
+  if (files.length === 0 && !listed) {
     diagnostics.push({
       severity: "warning",
       code: "no-articles",
@@ -105,7 +120,7 @@ export async function loadArticles(root: string, articlesDir: string, options: L
       message: "no Markdown files found; the feeds will have no items",
     });
   }
-  return { files: names, stats, sources, diagnostics };
+  return { files: names, paths: files, stats, sources, diagnostics };
 }
 
 export interface ReadBody {
