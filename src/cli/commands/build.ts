@@ -5,7 +5,7 @@ import type { OutputFile } from "../../model/types.ts";
 import { type BuildResult, build } from "../../pipeline.ts";
 import { displayPath, loadBuildConfig, toBuildOptions } from "../build-options.ts";
 import { findCommand } from "../command-specs.ts";
-import { type ItemChanges, compareFeedItems } from "../compare-feed-items.ts";
+import { type ItemChanges, compareFeedItems, listFirstBuild } from "../compare-feed-items.ts";
 import { formatWarning, plural } from "../format-finding.ts";
 import type { CliIo } from "../io.ts";
 import { parseFlags } from "../parse-flags.ts";
@@ -136,7 +136,10 @@ export async function runBuild(args: string[], io: CliIo): Promise<number> {
     const durationMs = Date.now() - started;
     // A reused main feed is the previous one, byte for byte: nothing was added, changed or removed.
     const jsonFeed = findJsonFeed(result);
-    const changes = compareFeedItems(previous, jsonFeed ? jsonFeed.contents : (previous ?? "{}"));
+    const changes =
+      previous === undefined && result.model
+        ? listFirstBuild(result.model.items)
+        : compareFeedItems(previous, jsonFeed ? jsonFeed.contents : (previous ?? "{}"));
     // --exit-code: 0 when some file changed, 3 when the build left every file as it was.
     const exitCode = values["exit-code"] === true && result.written.length === 0 ? 3 : 0;
     // Items that left the main feed because their `expires` instant came, in this run.
