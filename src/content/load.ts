@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { type Stats, closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { type Diagnostic, WirefeedError } from "../errors.ts";
@@ -20,11 +20,35 @@ const READ_CONCURRENCY = 32;
  * file contents. Loaded on the first article read: a build that takes every article from the build
  * index never pays for the two packages.
  */
-let frontMatterParser: Promise<(text: string) => { data: unknown; content: string }> | undefined;
-function loadFrontMatterParser(): Promise<(text: string) => { data: unknown; content: string }> {
+let frontMatterParser: Promise<FrontMatterParser> | undefined;
+
+export interface FrontMatterParser {
+  /** Front matter (parsed) and body. */
+  parse: (text: string) => { data: unknown; content: string };
+  /**
+   * The body exactly as `parse` splits it off, without parsing the YAML: for a body read after the
+   * head was parsed and checked (issue 7: parsing it again cost a cold build of 10,000 articles
+   * about half a second).
+   */
+  split: (text: string) => { content: string };
+}
+
+export function loadFrontMatterParser(): Promise<FrontMatterParser> {
   frontMatterParser ??= Promise.all([import("gray-matter"), import("js-yaml")]).then(([{ default: matter }, { default: yaml }]) => {
     const options = { engines: { yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object } };
-    return (text: string) => matter(text, options) as unknown as { data: unknown; content: string };
+    const skipYaml = { engines: { yaml: () => ({}) } };
+    // gray-matter copies its whole input into a Buffer and looks it up as an object key (its
+    // cache, even when options turn caching off), which on an 8 KB article costs more than the
+    // YAML. Where the body starts depends only on the text up to the first "\n---" and the two
+    // characters after it (gray-matter drops one "\r" and one "\n" there), so it is given that
+    // much, and the rest of the body is appended unchanged.
+    const run = (text: string, settings: typeof options | typeof skipYaml) => {
+      const close = text.indexOf("\n---", 3);
+      const end = close === -1 ? text.length : Math.min(text.length, close + 6);
+      const file = matter(end === text.length ? text : text.slice(0, end), settings) as unknown as { data: unknown; content: string };
+      return { data: file.data, content: end === text.length ? file.content : file.content + text.slice(end) };
+    };
+    return { parse: (text: string) => run(text, options), split: (text: string) => run(text, skipYaml) };
   });
   return frontMatterParser;
 }
@@ -102,7 +126,7 @@ export async function loadArticles(root: string, articlesDir: string, options: L
         stats.set(file, info);
       }
       if (options.skip?.(file, info)) continue;
-      results[index] = await loadArticle(absolute, file, info.size, options.bodies ?? false);
+      results[index] = await loadArticle(absolute, file, info.size, options.bodies ? "whole" : "head");
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, readNext));
@@ -141,12 +165,17 @@ export async function readArticleBody(root: string, file: string, expected: { bo
   const absolute = path.resolve(root, ...file.split("/"));
   const changed = () =>
     new WirefeedError("CONTENT_INVALID", `${file} changed while the build was running; nothing was written`, { file, hint: "run the build again" });
-  const info = await stat(absolute).catch(() => undefined);
-  if (!info) throw changed();
+  let info: Stats;
+  try {
+    // Synchronous, as in loadArticles: the thread pool's round trips cost more than the call.
+    info = statSync(absolute);
+  } catch {
+    throw changed();
+  }
   if (expected.stat && !(info.size === expected.stat.size && info.mtimeMs === expected.stat.mtimeMs && info.ctimeMs === expected.stat.ctimeMs && info.ino === expected.stat.ino)) {
     throw changed();
   }
-  const result = await loadArticle(absolute, file, info.size, true);
+  const result = await loadArticle(absolute, file, info.size, "body");
   if ("diagnostic" in result) return { body: undefined, bodyHash: undefined, diagnostics: [result.diagnostic] };
   const checked = validateBody(file, result.source.body as string, result.source.bodyLine);
   if (expected.bodyHash !== undefined && checked.bodyHash !== expected.bodyHash) throw changed();
@@ -212,7 +241,7 @@ type LoadResult = { source: SourceArticle } | { diagnostic: Diagnostic };
  * of the few hundred its feeds show); its `body` is then undefined. A file whose front matter does
  * not end in the first HEAD_BYTES * 4^k bytes is read whole, as is every small file.
  */
-async function loadArticle(absolute: string, file: string, size: number, whole: boolean): Promise<LoadResult> {
+async function loadArticle(absolute: string, file: string, size: number, read: "head" | "whole" | "body"): Promise<LoadResult> {
   const fail = (code: string, message: string, line?: number): LoadResult => ({
     diagnostic: { severity: "error", code, file, ...(line === undefined ? {} : { line }), message },
   });
@@ -221,7 +250,7 @@ async function loadArticle(absolute: string, file: string, size: number, whole: 
   }
   // Synchronous reads: the main thread has nothing else to do meanwhile, and on 10,000 small reads
   // the thread pool's round trips (open, read, close) cost about ten times the reading (issue 7).
-  const head = whole || size <= HEAD_BYTES ? undefined : readHead(absolute, size);
+  const head = read !== "head" || size <= HEAD_BYTES ? undefined : readHead(absolute, size);
   const bytes = head ?? readFileSync(absolute);
   if (bytes.length === 0) return fail("file-empty", "file is empty; expected front matter and a body");
   let text: string;
@@ -238,10 +267,18 @@ async function loadArticle(absolute: string, file: string, size: number, whole: 
   }
   const close = text.slice(4).search(/^---[ \t]*$/m);
   if (close === -1) return fail("front-matter-unclosed", "front matter is not closed: expected a line '---' after it", 1);
-  const parseFrontMatter = await loadFrontMatterParser();
+  const parser = await loadFrontMatterParser();
+  const stem = path.basename(file, ".md");
+  const bodyLineOf = (content: string) => text.slice(0, text.length - content.length).split("\n").length;
+  if (read === "body") {
+    // The head was parsed and checked when the file was first loaded, and the caller checks that
+    // the file has not changed since; only the body is wanted.
+    const { content } = parser.split(text);
+    return { source: { file, stem, data: {}, keyLines: {}, body: content, bodyLine: bodyLineOf(content) } };
+  }
   let parsed: { data: Record<string, unknown>; content: string };
   try {
-    parsed = parseFrontMatter(text) as typeof parsed;
+    parsed = parser.parse(text) as typeof parsed;
   } catch (cause) {
     const mark = (cause as { mark?: { line?: number } }).mark;
     const reason = (cause as { reason?: string }).reason ?? (cause as Error).message;
@@ -256,9 +293,7 @@ async function loadArticle(absolute: string, file: string, size: number, whole: 
     const key = /^([^\s#:][^:]*?)\s*:(?:\s|$)/.exec(lines[index] ?? "")?.[1];
     if (key !== undefined && !(key in keyLines)) keyLines[key.replace(/^["']|["']$/g, "")] = index + 1;
   }
-  const stem = path.basename(file, ".md");
-  const bodyLine = text.slice(0, text.length - parsed.content.length).split("\n").length;
-  return { source: { file, stem, data: parsed.data, keyLines, body: head ? undefined : parsed.content, bodyLine } };
+  return { source: { file, stem, data: parsed.data, keyLines, body: head ? undefined : parsed.content, bodyLine: bodyLineOf(parsed.content) } };
 }
 
 /** Bytes read first from a file larger than this, in the hope that they hold its front matter. */
