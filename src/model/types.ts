@@ -85,7 +85,7 @@ export interface Media {
 export interface RenderedArticle extends Article {
   /** Sanitized HTML with every URL absolute. */
   html: string;
-  /** Plain text of the HTML, for the derived summary. */
+  /** Plain text of the HTML up to its first line that is not blank: what a derived summary reads. */
   text: string;
 }
 

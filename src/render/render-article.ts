@@ -1,14 +1,14 @@
 import type { Article, RenderedArticle } from "../model/types.ts";
 import type { RenderInput, RenderOutput } from "./render-articles.ts";
 import { createMarkdownRenderer } from "./markdown.ts";
-import { type SanitizeSettings, extractText, sanitizeArticleHtml } from "./sanitize.ts";
+import { type SanitizeSettings, extractLeadText, sanitizeArticleHtml } from "./sanitize.ts";
 
 /** Markdown → safe, absolute-URL HTML, for every article of one build. */
 export function createArticleRenderer(settings: SanitizeSettings): (article: Article & { body: string }) => RenderedArticle {
   const renderMarkdown = createMarkdownRenderer();
   return (article) => {
     const html = sanitizeArticleHtml(renderMarkdown(article.body), article.permalink, settings).trim();
-    return { ...article, html, text: extractText(html) };
+    return { ...article, html, text: extractLeadText(html) };
   };
 }
 

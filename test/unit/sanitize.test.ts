@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { sanitizeArticleHtml } from "../../src/render/sanitize.ts";
+import { deriveSummary } from "../../src/model/build-model.ts";
+import { extractLeadText, extractText, sanitizeArticleHtml } from "../../src/render/sanitize.ts";
 import { createMarkdownRenderer } from "../../src/render/markdown.ts";
 
 const PERMALINK = "https://example.com/blog/posts/hello/";
@@ -93,5 +95,33 @@ describe("absolute URLs, resolved against the article permalink", () => {
   it("drops characters XML forbids, even ones decoded from entities", () => {
     const html = clean("a &#1; b \u0002 c &#xFFFE; d");
     expect(html).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+  });
+});
+
+describe("the lead text a derived summary reads (issue 7)", () => {
+  const pieces = [
+    "<p>", "</p>", "<h2>", "</h2>", "<li>", "</li>", "<ul>", "</ul>", "<div>", "</div>", "<pre>", "</pre>", "<blockquote>",
+    "</blockquote>", "<tr>", "</tr>", "<figcaption>", "</figcaption>", "<sup>", "</sup>", "<script>", "</script>", "<textarea>",
+    "</textarea>", "<title>", "</title>", "<!--", "-->", "<br>", "<a href=\"x\">", "</a>", " ", "\n", "\u00a0", "&nbsp;", "&amp;",
+    "&lt;", "&#1;", "<", ">", "'", "\"", "word", "Two words", "</P>",
+  ];
+  const htmls = fc.array(fc.constantFrom(...pieces), { maxLength: 30 }).map((parts) => parts.join(""));
+
+  it("is the start of the whole text, and gives the same summary, for any HTML", () => {
+    fc.assert(
+      fc.property(htmls, (html) => {
+        const whole = extractText(html);
+        const lead = extractLeadText(html);
+        expect(whole.startsWith(lead)).toBe(true);
+        expect(deriveSummary(lead)).toBe(deriveSummary(whole));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("stops after the first paragraph with text in it", () => {
+    const html = `<h2 id="a"> </h2>\n<p>First <em>one</em>.</p>\n${"<p>More text.</p>\n".repeat(200)}`;
+    expect(extractLeadText(html)).toBe(" \n\nFirst one.\n");
+    expect(extractLeadText("<p>No closer")).toBe("No closer");
   });
 });
