@@ -6,9 +6,8 @@ import {
   declareNamespaces,
   emptyElement,
   escapeHtml,
-  fillContent,
   fillSlots,
-  finishXml,
+  finishXmlParts,
   markAttributeText,
   protectText,
   slotMarker,
@@ -19,6 +18,11 @@ const ATOM_TYPE = "application/atom+xml";
 
 /** FeedModel → Atom 1.0 text (RFC 4287, with RFC 5005 and WebSub links). */
 export function generateAtom(model: FeedModel): string {
+  return generateAtomParts(model).join("");
+}
+
+/** `generateAtom` as pieces (`finishXmlParts`): what the build gates and writes. */
+export function generateAtomParts(model: FeedModel): string[] {
   const slots: string[][] = [feedLevelElements(model)];
   const feed = new Feed({
     // The feed id is a tag: URI (D8, D9: already canonical, so the library's URL pass keeps it).
@@ -41,7 +45,7 @@ export function generateAtom(model: FeedModel): string {
   // D20: the library has no xml:lang; the root tag is fixed, so add it there.
   const withLang = xml.replace(ATOM_ROOT, `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${model.language}">`);
   // Namespaces are declared before the HTML goes in, so text inside CDATA never counts as a prefix.
-  return finishXml(fillContent(declareNamespaces(fillSlots(withLang, slots), "feed"), model.items.map((item) => item.html)));
+  return finishXmlParts(declareNamespaces(fillSlots(withLang, slots), "feed"), model.items.map((item) => item.html));
 }
 
 function feedLevelElements(model: FeedModel): string[] {

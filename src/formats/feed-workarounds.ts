@@ -78,12 +78,30 @@ export function contentMarker(index: number): string {
 
 /** Put each item's HTML where its marker stands. */
 export function fillContent(xml: string, htmls: readonly string[]): string {
+  return fillContentParts(xml, htmls).join("");
+}
+
+/**
+ * `fillContent` without joining: the document as pieces, text and HTML in turn, so that a feed of
+ * 10,000 full items is never one string of 100 MB or more (issue 7). The pieces are gated, counted
+ * and written one after another.
+ */
+export function fillContentParts(xml: string, htmls: readonly string[]): string[] {
   const parts = xml.split(CONTENT);
   // parts alternate: text, index, text, index, …
   for (let index = 1; index < parts.length; index += 2) {
     parts[index] = (htmls[Number(parts[index])] ?? "").replaceAll("]]>", "]]]]><![CDATA[>");
   }
-  return parts.join("");
+  return parts;
+}
+
+/**
+ * `finishXml(fillContent(xml, htmls))` as pieces: the marked `<` restored in the document before
+ * the HTML goes in (HTML never holds the mark, a noncharacter: they are stripped), and the final
+ * newline as a piece of its own.
+ */
+export function finishXmlParts(xml: string, htmls: readonly string[]): string[] {
+  return [...fillContentParts(xml.replaceAll(LT_MARK, "&lt;"), htmls), "\n"];
 }
 
 /**

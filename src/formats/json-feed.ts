@@ -8,6 +8,19 @@ export const JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1";
  * version 1 (D1). Keys are built in a fixed order so the bytes are stable.
  */
 export function generateJsonFeed(model: FeedModel): string {
+  return generateJsonFeedParts(model).join("");
+}
+
+/** A noncharacter: no input holds one (they are stripped), and JSON.stringify writes it as it is. */
+const CONTENT = "\uFDD2";
+
+/**
+ * `generateJsonFeed` as pieces, so that a feed of 10,000 full items is never one string of 100 MB
+ * or more (issue 7): the document with each item's `content_html` as a marker, cut at the markers,
+ * and between the cuts each item's HTML as JSON.stringify writes a string. Pieces alternate:
+ * document text, string literal, document text, …, document text.
+ */
+export function generateJsonFeedParts(model: FeedModel): string[] {
   const document = {
     version: JSON_FEED_VERSION,
     title: model.title,
@@ -19,9 +32,12 @@ export function generateJsonFeed(model: FeedModel): string {
     language: model.language,
     authors: model.authors.map(toJsonAuthor),
     ...(model.hubs.length > 0 ? { hubs: model.hubs.map((url) => ({ type: "WebSub", url })) } : {}),
-    items: model.items.map((item) => toJsonItem(item, model.language)),
+    items: model.items.map((item) => toJsonItem({ ...item, html: CONTENT }, model.language)),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  const parts = `${JSON.stringify(document, null, 2)}\n`.split(`"${CONTENT}"`);
+  const withContent = model.items.filter((item) => item.fullContent);
+  if (parts.length !== withContent.length + 1) throw new Error("a JSON Feed content marker is missing or repeated");
+  return parts.flatMap((text, index) => (index === 0 ? [text] : [JSON.stringify((withContent[index - 1] as FeedItem).html), text]));
 }
 
 function toJsonItem(item: FeedItem, feedLanguage: string) {

@@ -1,18 +1,23 @@
 import type { FeedModel, FormatKey } from "../model/types.ts";
-import { generateAtom } from "./atom.ts";
-import { generateJsonFeed } from "./json-feed.ts";
-import { generateRss } from "./rss.ts";
+import { generateAtom, generateAtomParts } from "./atom.ts";
+import { generateJsonFeed, generateJsonFeedParts } from "./json-feed.ts";
+import { generateRss, generateRssParts } from "./rss.ts";
 
 export interface Format {
   key: FormatKey;
   mediaType: string;
   kind: "xml" | "json";
   generate: (model: FeedModel) => string;
+  /**
+   * The same text in pieces, never joined (issue 7): for XML, text and HTML in turn; for JSON,
+   * document text and string literals in turn (a literal at every odd index).
+   */
+  generateParts: (model: FeedModel) => string[];
 }
 
 /** Every format wirefeed writes, in the order files are listed. */
 export const FORMATS: readonly Format[] = [
-  { key: "rss", mediaType: "application/rss+xml", kind: "xml", generate: generateRss },
-  { key: "atom", mediaType: "application/atom+xml", kind: "xml", generate: generateAtom },
-  { key: "json", mediaType: "application/feed+json", kind: "json", generate: generateJsonFeed },
+  { key: "rss", mediaType: "application/rss+xml", kind: "xml", generate: generateRss, generateParts: generateRssParts },
+  { key: "atom", mediaType: "application/atom+xml", kind: "xml", generate: generateAtom, generateParts: generateAtomParts },
+  { key: "json", mediaType: "application/feed+json", kind: "json", generate: generateJsonFeed, generateParts: generateJsonFeedParts },
 ];

@@ -7,8 +7,7 @@ import {
   declareNamespaces,
   escapeHtml,
   escapeUrlAttribute,
-  fillContent,
-  finishXml,
+  finishXmlParts,
   protectText,
 } from "./feed-workarounds.ts";
 
@@ -16,6 +15,11 @@ const RSS_TYPE = "application/rss+xml";
 
 /** FeedModel → RSS 2.0 text, following the RSS Board profile (plus RFC 5005 Appendix B, WebSub, Media RSS). */
 export function generateRss(model: FeedModel): string {
+  return generateRssParts(model).join("");
+}
+
+/** `generateRss` as pieces (`finishXmlParts`): what the build gates and writes. */
+export function generateRssParts(model: FeedModel): string[] {
   const feed = new Feed({
     title: protectText(model.title),
     description: protectText(model.description),
@@ -32,7 +36,7 @@ export function generateRss(model: FeedModel): string {
   for (const extension of channelExtensions(model)) feed.addExtension(extension);
   model.items.forEach((item, index) => feed.addItem(toRssItem(item, index)));
   // Namespaces are declared before the HTML goes in, so text inside CDATA never counts as a prefix.
-  return finishXml(fillContent(declareNamespaces(feed.rss2(), "rss"), model.items.map((item) => item.html)));
+  return finishXmlParts(declareNamespaces(feed.rss2(), "rss"), model.items.map((item) => item.html));
 }
 
 function atomLink(href: string, rel: string, type?: string): { _attributes: Record<string, string> } {

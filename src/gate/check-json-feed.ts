@@ -34,3 +34,45 @@ export function checkJsonFeed(text: string): string[] {
   }
   return problems;
 }
+
+/**
+ * Whether `text` is one JSON string token (RFC 8259 §7), checked without making the string it
+ * stands for; a scan from one quote, backslash or control character to the next (a regular
+ * expression over the whole token overflows the stack on a long article).
+ */
+export function isJsonString(text: string): boolean {
+  const end = text.length - 1;
+  if (end < 1 || text[0] !== '"' || text[end] !== '"') return false;
+  const special = /["\\\u0000-\u001f]/g;
+  special.lastIndex = 1;
+  for (;;) {
+    const match = special.exec(text);
+    // None left: an escape took the closing quote.
+    if (match === null) return false;
+    const at = match.index;
+    if (at === end) return true;
+    if (text[at] !== "\\") return false;
+    const next = text[at + 1];
+    if (next === "u") {
+      if (!/^[0-9a-fA-F]{4}$/.test(text.slice(at + 2, at + 6))) return false;
+      special.lastIndex = at + 6;
+    } else if (next !== undefined && '"\\/bfnrt'.includes(next)) special.lastIndex = at + 2;
+    else return false;
+  }
+}
+
+/**
+ * The same check of a document in pieces (issue 7): document text and string literals in turn, a
+ * literal at every odd index (`generateJsonFeedParts`). The text with an empty string for every
+ * literal gets the whole check; each literal must be one JSON string, and nothing else. A JSON
+ * string can stand wherever another does, so together the pieces are valid exactly when the
+ * whole is, and no string of the whole document's size is ever made.
+ */
+export function checkJsonFeedParts(parts: readonly string[]): string[] {
+  const texts = parts.filter((_part, index) => index % 2 === 0);
+  const problems = checkJsonFeed(texts.join('""'));
+  for (let index = 1; index < parts.length; index += 2) {
+    if (!isJsonString(parts[index] as string)) problems.push(`piece ${index} is not one JSON string`);
+  }
+  return problems;
+}

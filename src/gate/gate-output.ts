@@ -1,20 +1,21 @@
 import { WirefeedError } from "../errors.ts";
 import type { FeedItem } from "../model/types.ts";
-import { checkJsonFeed } from "./check-json-feed.ts";
+import { checkJsonFeed, checkJsonFeedParts } from "./check-json-feed.ts";
 import { checkXml } from "./check-xml.ts";
 
 export interface GateInput {
   /** Output path, for the message. */
   path: string;
   kind: "xml" | "json";
-  contents: string;
+  /** The document, whole or in pieces (see `Format.generateParts`). */
+  contents: string | readonly string[];
   items: readonly FeedItem[];
   /** The same document holding only the given items: used to find the article at fault. */
   regenerate: (items: FeedItem[]) => string;
 }
 
-function problemsOf(kind: "xml" | "json", text: string): string[] {
-  if (kind === "json") return checkJsonFeed(text);
+function problemsOf(kind: "xml" | "json", text: string | readonly string[]): string[] {
+  if (kind === "json") return typeof text === "string" ? checkJsonFeed(text) : checkJsonFeedParts(text);
   const failure = checkXml(text);
   return failure === undefined ? [] : [failure];
 }

@@ -14,7 +14,8 @@ const TEMP_NAME = /\.wirefeed-[0-9a-f]{12}\.tmp$/;
 export interface WriteFs {
   mkdir: (dir: string, options: { recursive: true }) => Promise<unknown>;
   readFile: (file: string) => Promise<Buffer>;
-  writeFile: (file: string, data: Uint8Array) => Promise<void>;
+  /** Create `file` with these bytes, or with the UTF-8 of these pieces one after another. */
+  writeFile: (file: string, data: Uint8Array | readonly string[]) => Promise<void>;
   rename: (from: string, to: string) => Promise<void>;
   rm: (file: string, options: { force: true }) => Promise<void>;
   readdir: (dir: string) => Promise<string[]>;
@@ -27,7 +28,8 @@ export const nodeWriteFs: WriteFs = {
     // Flushed before the rename, so a crash can never leave a renamed but empty file.
     const handle = await nodeFs.open(file, "wx");
     try {
-      await handle.writeFile(data);
+      if (data instanceof Uint8Array) await handle.writeFile(data);
+      else for (const chunk of groupParts(data)) await handle.write(chunk);
       await handle.sync();
     } finally {
       await handle.close();
@@ -69,10 +71,46 @@ export async function writeOutputs(
  * all were written, and removes leftovers of killed builds; `abort` removes the temp files.
  */
 export interface OutputWriter {
-  stage(file: OutputFile | MediaCopy): void;
+  stage(file: OutputFile | MediaCopy | DocumentParts): void;
   flush(): Promise<void>;
   commit(): Promise<WriteResult>;
   abort(): Promise<void>;
+}
+
+/** A text document in pieces (issue 7: a feed of 10,000 full items is never one string). */
+export interface DocumentParts {
+  path: string;
+  parts: readonly string[];
+  mediaType: string;
+}
+
+/** Bytes written to a file at once, at least, when a document comes in pieces. */
+const WRITE_CHUNK = 1 << 20;
+
+/** The UTF-8 of the pieces, in buffers of about WRITE_CHUNK bytes. */
+function* groupParts(parts: readonly string[]): Generator<Buffer> {
+  let group: string[] = [];
+  let length = 0;
+  for (const part of parts) {
+    group.push(part);
+    length += part.length;
+    if (length >= WRITE_CHUNK) {
+      yield Buffer.from(group.join(""), "utf8");
+      group = [];
+      length = 0;
+    }
+  }
+  if (group.length > 0) yield Buffer.from(group.join(""), "utf8");
+}
+
+/** Whether `bytes` are exactly the UTF-8 of the pieces, one after another. */
+function holdsParts(bytes: Buffer, parts: readonly string[]): boolean {
+  let offset = 0;
+  for (const chunk of groupParts(parts)) {
+    if (offset + chunk.length > bytes.length || !chunk.equals(bytes.subarray(offset, offset + chunk.length))) return false;
+    offset += chunk.length;
+  }
+  return offset === bytes.length;
 }
 
 export function openOutputWriter(outDir: string, fs: WriteFs = nodeWriteFs): OutputWriter {
@@ -82,30 +120,31 @@ export function openOutputWriter(outDir: string, fs: WriteFs = nodeWriteFs): Out
   const paths: string[] = [];
   const staged = new Map<string, { temp: string; target: string }>();
   const unchanged = new Set<string>();
-  const queue: (OutputFile | MediaCopy)[] = [];
+  const queue: (OutputFile | MediaCopy | DocumentParts)[] = [];
   let running = 0;
   let failure: unknown;
   let idle: (() => void)[] = [];
 
-  const stageOne = async (file: OutputFile | MediaCopy): Promise<void> => {
+  const stageOne = async (file: OutputFile | MediaCopy | DocumentParts): Promise<void> => {
     const target = path.resolve(root, ...file.path.split("/"));
     if (!target.startsWith(root + path.sep)) {
       throw new WirefeedError("OUTPUT_UNWRITABLE", `refusing to write outside the output folder: ${file.path}`);
     }
-    const bytes = "bytes" in file ? file.bytes : Buffer.from(file.contents, "utf8");
+    // A document in pieces is compared and written piece by piece, never as one buffer (issue 7).
+    const data = "bytes" in file ? file.bytes : "parts" in file ? file.parts : Buffer.from(file.contents, "utf8");
     const existing = await fs.readFile(target).catch(() => undefined);
-    if (existing?.equals(bytes)) {
+    if (existing && (data instanceof Uint8Array ? existing.equals(data) : holdsParts(existing, data))) {
       unchanged.add(file.path);
       return;
     }
     await fs.mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}${suffix}`;
     staged.set(file.path, { temp, target });
-    await fs.writeFile(temp, bytes);
+    await fs.writeFile(temp, data);
   };
   const pump = () => {
     while (failure === undefined && running < WRITE_CONCURRENCY && queue.length > 0) {
-      const file = queue.shift() as OutputFile | MediaCopy;
+      const file = queue.shift() as OutputFile | MediaCopy | DocumentParts;
       running++;
       stageOne(file)
         .catch((cause: unknown) => {

@@ -1,0 +1,169 @@
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { contentMarker, fillContent, finishXml, finishXmlParts } from "../../src/formats/feed-workarounds.ts";
+import { generateJsonFeed, generateJsonFeedParts } from "../../src/formats/json-feed.ts";
+import { checkJsonFeed, checkJsonFeedParts, isJsonString } from "../../src/gate/check-json-feed.ts";
+import { checkXml } from "../../src/gate/check-xml.ts";
+import { openOutputWriter } from "../../src/output/write.ts";
+import type { FeedItem, FeedModel } from "../../src/model/types.ts";
+
+/**
+ * Issue 7: a feed document is generated, gated and written in pieces, never as one string (a feed
+ * of 10,000 full items is 100 MB or more of text, copied at each step). Each piece-wise step must
+ * give exactly what the whole-string step gave.
+ */
+
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+const LT_MARK = "\uFDD0";
+const piece = fc.constantFrom("<a>", "</a>", "]]>", "<![CDATA[", "&amp;", "\"", "\\", "\n", "é", "日本", "😀", "x", LT_MARK, "\u0001", "\\u00e9", "\\u12");
+const text = fc.array(fc.oneof(piece, fc.string({ maxLength: 4 })), { maxLength: 8 }).map((parts) => parts.join(""));
+const html = fc.array(fc.oneof(piece, fc.string({ maxLength: 4 })), { maxLength: 8 }).map((parts) => parts.join("").replaceAll(LT_MARK, ""));
+
+/** Split `whole` at random points. */
+const splitsOf = (whole: string) =>
+  fc.uniqueArray(fc.integer({ min: 0, max: whole.length }), { maxLength: 6 }).map((cuts) => {
+    const at = [0, ...cuts.sort((a, b) => a - b), whole.length];
+    return at.slice(1).map((end, index) => whole.slice(at[index], end));
+  });
+
+describe("a document in pieces (issue 7)", () => {
+  it("finishXmlParts joins to what finishXml(fillContent(…)) gives", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(text, html), { maxLength: 5 }), text, (items, tail) => {
+        const xml = items.map(([before], index) => `${before}<c><![CDATA[${contentMarker(index)}]]></c>`).join("") + tail;
+        const htmls = items.map(([, body]) => body);
+        expect(finishXmlParts(xml, htmls).join("")).toBe(finishXml(fillContent(xml, htmls)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a JSON Feed in pieces joins to the canonical two-space JSON of its own content, HTML included", () => {
+    const item = (fields: { title: string; html: string; fullContent: boolean }, index: number): FeedItem => ({
+      id: `https://example.com/${index}`,
+      url: `https://example.com/${index}`,
+      permalink: `https://example.com/${index}`,
+      summary: "S",
+      published: new Date(0),
+      updated: new Date(0),
+      authors: [{ name: "A" }],
+      tags: [],
+      section: undefined,
+      image: undefined,
+      enclosure: undefined,
+      lang: undefined,
+      file: "articles/a.md",
+      ...fields,
+    });
+    fc.assert(
+      fc.property(fc.array(fc.record({ title: text, html, fullContent: fc.boolean() }), { maxLength: 6 }), (fields) => {
+        const model = { ...baseModel, items: fields.map(item) };
+        const parts = generateJsonFeedParts(model);
+        const whole = parts.join("");
+        expect(whole).toBe(generateJsonFeed(model));
+        const parsed = JSON.parse(whole) as { items: { content_html?: string }[] };
+        expect(whole).toBe(`${JSON.stringify(parsed, null, 2)}\n`);
+        parsed.items.forEach((one, index) => expect(one.content_html).toBe(model.items[index]?.fullContent ? model.items[index]?.html : undefined));
+        // The gate in pieces agrees with the gate on the whole, and every odd piece is a literal.
+        expect(checkJsonFeedParts(parts)).toEqual(checkJsonFeed(whole));
+        parts.forEach((part, index) => expect(isJsonString(part)).toBe(index % 2 === 1));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("the JSON gate in pieces finds a piece that is not one JSON string", () => {
+    const model = { ...baseModel, items: [] };
+    const parts = generateJsonFeedParts(model);
+    expect(checkJsonFeedParts(parts)).toEqual([]);
+    const broken = [parts[0] as string, '"a", "b"', ...parts.slice(1)];
+    expect(checkJsonFeedParts(broken)).toContain("piece 1 is not one JSON string");
+  });
+
+  it("isJsonString agrees with JSON.parse on any text, and copes with a long one", () => {
+    const token = fc.array(fc.oneof(fc.constantFrom('"', "\\", "\\u", "\\uD800", "\\u00e9", "\\n", "\\x", "\n", "\t", "a", "é"), fc.string({ maxLength: 3 })), { maxLength: 8 });
+    fc.assert(
+      fc.property(token, (parts) => {
+        const candidate = `"${parts.join("")}"`;
+        let parses: boolean;
+        try {
+          parses = typeof JSON.parse(candidate) === "string";
+        } catch {
+          parses = false;
+        }
+        expect(isJsonString(candidate)).toBe(parses);
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (value) => {
+        expect(isJsonString(JSON.stringify(value))).toBe(true);
+      }),
+    );
+    expect(isJsonString(JSON.stringify("ab\"c\\d\n\u0001é😀".repeat(3_000_000)))).toBe(true);
+  });
+
+  it("the XML gate gives the same answer in pieces as whole, for documents good and bad", () => {
+    const documents = [
+      '<?xml version="1.0"?>\n<rss version="2.0"><channel><item><![CDATA[<p>x]]></item></channel></rss>\n',
+      '<feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="html">a &amp; b</title></entry></feed>',
+      "<rss><channel></rss>",
+      '<feed xmlns="http://www.w3.org/2005/Atom"><x:y/></feed>',
+      "<a>\u0001</a>",
+    ];
+    expect(documents.map((whole) => checkXml(whole) === undefined)).toEqual([true, true, false, false, false]);
+    for (const whole of documents) {
+      fc.assert(
+        fc.property(splitsOf(whole), (parts) => {
+          expect(checkXml(parts) === undefined).toBe(checkXml(whole) === undefined);
+        }),
+        { numRuns: 100 },
+      );
+    }
+  });
+
+  it("writes a document's pieces as its bytes, and leaves a file that already holds them untouched", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "wirefeed-parts-"));
+    dirs.push(dir);
+    // More than one write chunk (1 MiB), with multi-byte characters across piece boundaries.
+    const parts = Array.from({ length: 3000 }, (_, index) => `<p>${index} é😀 ${"x".repeat(500)}</p>`);
+    const first = openOutputWriter(dir);
+    first.stage({ path: "feed.xml", parts, mediaType: "application/rss+xml" });
+    expect((await first.commit()).written).toEqual(["feed.xml"]);
+    expect(await readFile(path.join(dir, "feed.xml"), "utf8")).toBe(parts.join(""));
+    const before = await stat(path.join(dir, "feed.xml"));
+    const again = openOutputWriter(dir);
+    again.stage({ path: "feed.xml", parts, mediaType: "application/rss+xml" });
+    expect(await again.commit()).toEqual({ written: [], unchanged: ["feed.xml"] });
+    expect((await stat(path.join(dir, "feed.xml"))).mtimeMs).toBe(before.mtimeMs);
+    // One character changed in the last piece, or one byte more: written again.
+    for (const changed of [[...parts.slice(0, -1), `${parts.at(-1)?.slice(0, -1)}!`], [...parts, "!"], parts.slice(0, -1)]) {
+      const writer = openOutputWriter(dir);
+      writer.stage({ path: "feed.xml", parts: changed, mediaType: "application/rss+xml" });
+      expect((await writer.commit()).written).toEqual(["feed.xml"]);
+      expect(await readFile(path.join(dir, "feed.xml"), "utf8")).toBe(changed.join(""));
+    }
+  });
+});
+
+const links = { rss: "https://example.com/rss.xml", atom: "https://example.com/atom.xml", json: "https://example.com/feed.json" };
+const baseModel: FeedModel = {
+  kind: "main",
+  id: "tag:example.com,2025:feed",
+  title: "T",
+  description: "D",
+  homePageUrl: "https://example.com/",
+  language: "en",
+  authors: [{ name: "A" }],
+  updated: new Date(0),
+  links,
+  hubs: [],
+  complete: false,
+  archive: undefined,
+  items: [],
+};
