@@ -13,8 +13,14 @@ export const EMPTY_STATE: FeedState = { version: 1, feeds: {} };
 export function hashItems(model: FeedModel): string {
   const hash = createHash("sha256");
   for (const item of model.items) {
-    hash.update(JSON.stringify([item.id, item.url, item.published.toISOString(), item.updated.toISOString(), item.title, item.summary, item.fullContent ? item.html : ""]));
-    hash.update("\n");
+    // The digest of JSON.stringify([id, url, published, updated, title, summary, html or ""]) and
+    // a line break, with the HTML's JSON fed on its own rather than copied into one more string.
+    const fields = JSON.stringify([item.id, item.url, item.published.toISOString(), item.updated.toISOString(), item.title, item.summary, ""]);
+    if (item.fullContent) {
+      hash.update(fields.slice(0, -'""]'.length));
+      hash.update(JSON.stringify(item.html));
+      hash.update("]\n");
+    } else hash.update(`${fields}\n`);
   }
   return hash.digest("hex");
 }
