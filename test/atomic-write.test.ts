@@ -4,10 +4,11 @@
  * all) must be the complete old or the complete new version — never torn — and files wirefeed
  * did not write (a CNAME, a hand-placed image) must survive untouched.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { type FSWatcher, watch } from "node:fs";
-import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -287,4 +288,28 @@ describe("SIGKILL during a build (issue 3: nothing lost, nothing half-written)",
     },
     180_000,
   );
+});
+
+describe("a write cut short (issue 7: a document written in pieces)", () => {
+  // write(2) may write less than asked without an error (a full disk, a quota, a file-size
+  // limit); a writer that ignored the count would fsync, rename and report a truncated file.
+  for (const mode of ["parts", "whole"] as const) {
+    it(`fails and leaves no file behind (${mode})`, async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), "wirefeed-short-"));
+      try {
+        const script = path.join(repoRoot, "test/support/stage-document.ts");
+        // ulimit -f counts 1,024-byte blocks: 2,700 of them is less than the 3,000,000 bytes staged.
+        const run = spawnSync("bash", ["-c", 'ulimit -f 2700 && exec "$0" --import tsx "$1" "$2" "$3"', process.execPath, script, dir, mode], {
+          cwd: repoRoot,
+          encoding: "utf8",
+        });
+        const outcome = JSON.parse(run.stdout) as { written?: string[]; error?: string };
+        expect(outcome.written).toBeUndefined();
+        expect(outcome.error).toMatch(/EFBIG|file too large/i);
+        expect(await readdir(dir)).toEqual([]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -1,4 +1,4 @@
-import { cp, readFile, readdir } from "node:fs/promises";
+import { cp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { build } from "../src/pipeline.ts";
@@ -47,5 +47,25 @@ describe("generating in batches (issue 7)", () => {
     // A build that writes keeps the main feed's documents and the pages, and lets the others go.
     expect(b.files.map((file) => file.path)).toEqual(["rss.xml", "atom.xml", "feed.json", "index.html", "feeds.opml", "autodiscovery.html"]);
     expect(b.model?.items).toHaveLength(5);
+  });
+});
+
+describe("the documents a build that writes returns (issue 7)", () => {
+  // The main feed's text is not held to the end of the build; it is made again from the model
+  // when asked for, so it is this build's text whatever happened to dist/ since.
+  it("are this build's, even after a later build or with dist/ gone", async () => {
+    const dir = await makeTempSite({ "articles/a.md": article({ title: "A", date: "2025-05-01" }, "Body A.\n") });
+    const now = new Date(FIXED_NOW);
+    const first = await build({ cwd: dir, now });
+    const written = Object.fromEntries(
+      await Promise.all(["rss.xml", "atom.xml", "feed.json"].map(async (file) => [file, await readFile(path.join(dir, "dist", file), "utf8")])),
+    );
+    await writeFile(path.join(dir, "articles/b.md"), article({ title: "B", date: "2025-05-02" }, "Body B.\n"));
+    const second = await build({ cwd: dir, now });
+    await rm(path.join(dir, "dist"), { recursive: true });
+    for (const file of ["rss.xml", "atom.xml", "feed.json"]) {
+      expect(first.files.find((one) => one.path === file)?.contents).toBe(written[file]);
+    }
+    expect((JSON.parse(second.files.find((one) => one.path === "feed.json")?.contents ?? "{}") as { items: unknown[] }).items).toHaveLength(2);
   });
 });

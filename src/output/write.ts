@@ -29,7 +29,10 @@ export const nodeWriteFs: WriteFs = {
     const handle = await nodeFs.open(file, "wx");
     try {
       if (data instanceof Uint8Array) await handle.writeFile(data);
-      else for (const chunk of groupParts(data)) await handle.write(chunk);
+      // writeFile, not write: one write(2) may write less than asked without an error (a full
+      // disk, a quota, a file-size limit); writeFile goes on from the current position until
+      // every byte is written, so a short write fails the next call instead of a torn file.
+      else for (const chunk of groupParts(data)) await handle.writeFile(chunk);
       await handle.sync();
     } finally {
       await handle.close();
