@@ -7,7 +7,7 @@ import { type SanitizeSettings, extractLeadText, sanitizeArticleHtml } from "./s
 export function createArticleRenderer(settings: SanitizeSettings): (article: Article & { body: string }) => RenderedArticle {
   const renderMarkdown = createMarkdownRenderer();
   return (article) => {
-    const html = sanitizeArticleHtml(renderMarkdown(article.body), article.permalink, settings).trim();
+    const html = sanitizeArticleHtml(renderMarkdown(article.body), article.permalink, settings, article.body).trim();
     return { ...article, html, text: extractLeadText(html) };
   };
 }

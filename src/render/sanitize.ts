@@ -48,42 +48,54 @@ function rewriteUrls(attribs: Record<string, string>, base: string): Record<stri
   return out;
 }
 
+const ALLOWED_TAGS: readonly string[] = [
+  ...sanitizeHtml.defaults.allowedTags,
+  "img", "picture", "source", "video", "audio", "track", "figure", "figcaption",
+  "details", "summary", "del", "ins", "sup", "sub", "input", "iframe",
+];
+const ALLOWED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  "*": ["id", "class", "lang", "dir", "title", "aria-label", "aria-describedby", "data-footnote-ref", "data-footnote-backref", "data-footnotes"],
+  a: ["href", "name", "rel"],
+  img: ["src", "srcset", "sizes", "alt", "width", "height", "loading"],
+  source: ["src", "srcset", "sizes", "type", "media"],
+  video: ["src", "poster", "controls", "width", "height", "loop", "muted", "playsinline"],
+  audio: ["src", "controls", "loop"],
+  track: ["src", "kind", "srclang", "label", "default"],
+  iframe: ["src", "width", "height", "allowfullscreen", "loading"],
+  input: ["type", "checked", "disabled"],
+  ol: ["start", "reversed"],
+  li: ["value"],
+  td: ["align", "colspan", "rowspan"],
+  th: ["align", "colspan", "rowspan", "scope"],
+  blockquote: ["cite"],
+  q: ["cite"],
+  details: ["open"],
+};
+const ALLOWED_SCHEMES: readonly string[] = ["http", "https", "mailto", "tel"];
+const ALLOWED_SCHEMES_BY_TAG: Readonly<Record<string, readonly string[]>> = { img: ["http", "https", "data"], source: ["http", "https", "data"] };
+
 /**
  * Make rendered HTML safe to republish: every URL absolute against the permalink, then (unless
  * the site is trusted) only ordinary article markup kept. Characters XML forbids are dropped,
  * including ones that entity references such as `&#1;` decoded into.
+ *
+ * Given the Markdown the HTML was rendered from, and when that holds no `<` (so no raw HTML),
+ * the result is made without a second parse when it can be (see `sanitizeMarkedHtml`).
  */
-export function sanitizeArticleHtml(html: string, permalink: string, settings: SanitizeSettings): string {
+export function sanitizeArticleHtml(html: string, permalink: string, settings: SanitizeSettings, markdown?: string): string {
+  if (settings.sanitize && markdown !== undefined && !markdown.includes("<")) {
+    const direct = sanitizeMarkedHtml(html, permalink);
+    if (direct !== undefined) return stripXmlInvalid(direct);
+  }
   const transformTags = {
     "*": (tagName: string, attribs: Record<string, string>) => ({ tagName, attribs: rewriteUrls(attribs, permalink) }),
   };
   const options: sanitizeHtml.IOptions = settings.sanitize
     ? {
-        allowedTags: [
-          ...sanitizeHtml.defaults.allowedTags,
-          "img", "picture", "source", "video", "audio", "track", "figure", "figcaption",
-          "details", "summary", "del", "ins", "sup", "sub", "input", "iframe",
-        ],
-        allowedAttributes: {
-          "*": ["id", "class", "lang", "dir", "title", "aria-label", "aria-describedby", "data-footnote-ref", "data-footnote-backref", "data-footnotes"],
-          a: ["href", "name", "rel"],
-          img: ["src", "srcset", "sizes", "alt", "width", "height", "loading"],
-          source: ["src", "srcset", "sizes", "type", "media"],
-          video: ["src", "poster", "controls", "width", "height", "loop", "muted", "playsinline"],
-          audio: ["src", "controls", "loop"],
-          track: ["src", "kind", "srclang", "label", "default"],
-          iframe: ["src", "width", "height", "allowfullscreen", "loading"],
-          input: ["type", "checked", "disabled"],
-          ol: ["start", "reversed"],
-          li: ["value"],
-          td: ["align", "colspan", "rowspan"],
-          th: ["align", "colspan", "rowspan", "scope"],
-          blockquote: ["cite"],
-          q: ["cite"],
-          details: ["open"],
-        },
-        allowedSchemes: ["http", "https", "mailto", "tel"],
-        allowedSchemesByTag: { img: ["http", "https", "data"], source: ["http", "https", "data"] },
+        allowedTags: [...ALLOWED_TAGS],
+        allowedAttributes: Object.fromEntries(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, names]) => [tag, [...names]])),
+        allowedSchemes: [...ALLOWED_SCHEMES],
+        allowedSchemesByTag: Object.fromEntries(Object.entries(ALLOWED_SCHEMES_BY_TAG).map(([tag, schemes]) => [tag, [...schemes]])),
         allowedSchemesAppliedToAttributes: ["href", "src", "cite", "poster", "srcset"],
         allowedIframeHostnames: [...settings.iframeHosts],
         allowIframeRelativeUrls: false,
@@ -92,6 +104,93 @@ export function sanitizeArticleHtml(html: string, permalink: string, settings: S
       }
     : { allowedTags: false, allowedAttributes: false, allowVulnerableTags: true, transformTags };
   return stripXmlInvalid(sanitizeHtml(html, options));
+}
+
+/** A start tag as marked writes it: lower-case name, each attribute ` name="value"`. */
+const MARKED_START_TAG = /<([a-z][a-z0-9]*)((?: [a-z][a-z-]*="[^"]*")*)>/y;
+const MARKED_END_TAG = /<\/([a-z][a-z0-9]*)>/y;
+const MARKED_ATTRIBUTE = / ([a-z][a-z-]*)="([^"]*)"/g;
+/** The only character references marked writes; any other `&` sends the HTML to sanitize-html. */
+const FOREIGN_REFERENCE = /&(?!(?:amp|lt|gt|quot|#39);)/;
+const MARKED_REFERENCE = /&(?:amp|lt|gt|quot|#39);/g;
+const DECODED: Readonly<Record<string, string>> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
+const KEPT_TAGS = new Set(ALLOWED_TAGS);
+const KEPT_ATTRIBUTES = new Map(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, names]) => [tag, new Set(names)]));
+/** Elements marked writes with no end tag; sanitize-html writes them as `<x />`. */
+const VOID_TAGS = new Set(["img", "br", "hr", "input"].filter((tag) => sanitizeHtml.defaults.selfClosing.includes(tag)));
+/** Attributes marked writes empty, and how sanitize-html writes them then. */
+const EMPTY_ATTRIBUTES: Readonly<Record<string, string>> = { alt: ' alt=""', checked: " checked", disabled: " disabled" };
+
+/** Text as sanitize-html writes it once htmlparser2 has decoded it: `&`, `<` and `>` escaped. */
+function escapeText(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+function decodeMarkedReferences(text: string): string {
+  return text.includes("&") ? text.replace(MARKED_REFERENCE, (reference) => DECODED[reference] as string) : text;
+}
+
+/**
+ * What sanitize-html (with the settings above, `sanitize: true`) makes of HTML that marked rendered
+ * from Markdown with no raw HTML, worked out without parsing it again (issue 7: that parse cost as
+ * much as marked itself). It reads only the shapes marked writes: balanced start and end tags the
+ * allowlist keeps, with attributes it keeps, text with marked's five character references, and
+ * URLs that resolve to an allowed scheme. Anything else returns undefined, and the caller runs
+ * sanitize-html. A property test holds it to sanitize-html's bytes.
+ */
+export function sanitizeMarkedHtml(html: string, permalink: string): string | undefined {
+  if (FOREIGN_REFERENCE.test(html)) return undefined;
+  const open: string[] = [];
+  let out = "";
+  let at = 0;
+  while (at < html.length) {
+    const lt = html.indexOf("<", at);
+    const textEnd = lt === -1 ? html.length : lt;
+    if (textEnd > at) out += escapeText(decodeMarkedReferences(html.slice(at, textEnd)));
+    if (lt === -1) break;
+    MARKED_END_TAG.lastIndex = lt;
+    const end = MARKED_END_TAG.exec(html);
+    if (end) {
+      if (open.pop() !== end[1]) return undefined;
+      out += end[0];
+      at = MARKED_END_TAG.lastIndex;
+      continue;
+    }
+    MARKED_START_TAG.lastIndex = lt;
+    const start = MARKED_START_TAG.exec(html);
+    if (!start) return undefined;
+    const tag = start[1] as string;
+    if (!KEPT_TAGS.has(tag)) return undefined;
+    out += `<${tag}`;
+    for (const [, name, raw] of (start[2] as string).matchAll(MARKED_ATTRIBUTE)) {
+      const attribute = sanitizeMarkedAttribute(tag, name as string, decodeMarkedReferences(raw as string), permalink);
+      if (attribute === undefined) return undefined;
+      out += attribute;
+    }
+    if (VOID_TAGS.has(tag)) out += " />";
+    else {
+      out += ">";
+      open.push(tag);
+    }
+    at = MARKED_START_TAG.lastIndex;
+  }
+  return open.length === 0 ? out : undefined;
+}
+
+/** One attribute as sanitize-html writes it (`""` when it drops it), or undefined when unsure. */
+function sanitizeMarkedAttribute(tag: string, name: string, value: string, permalink: string): string | undefined {
+  if (!KEPT_ATTRIBUTES.get("*")?.has(name) && !KEPT_ATTRIBUTES.get(tag)?.has(name)) return undefined;
+  if (value === "") return EMPTY_ATTRIBUTES[name];
+  if (name !== "href" && name !== "src") {
+    return (URL_ATTRIBUTES as readonly string[]).includes(name) || name === "srcset" ? undefined : ` ${name}="${escapeText(value).replaceAll('"', "&quot;")}"`;
+  }
+  if (/^\s*data:/i.test(value)) return undefined;
+  const absolute = absolutize(value, permalink);
+  // rewriteUrls drops a URL that does not resolve.
+  if (absolute === undefined) return "";
+  const scheme = absolute.slice(0, absolute.indexOf(":"));
+  if (!(ALLOWED_SCHEMES_BY_TAG[tag] ?? ALLOWED_SCHEMES).includes(scheme)) return undefined;
+  return ` ${name}="${escapeText(absolute).replaceAll('"', "&quot;")}"`;
 }
 
 const BLOCK_CLOSE = /<\/(p|h[1-6]|li|blockquote|pre|tr|figcaption|div)>/gi;

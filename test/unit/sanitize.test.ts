@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deriveSummary } from "../../src/model/build-model.ts";
-import { extractLeadText, extractText, sanitizeArticleHtml } from "../../src/render/sanitize.ts";
+import { extractLeadText, extractText, sanitizeArticleHtml, sanitizeMarkedHtml } from "../../src/render/sanitize.ts";
+import { stripXmlInvalid } from "../../src/fields.ts";
 import { createMarkdownRenderer } from "../../src/render/markdown.ts";
 
 const PERMALINK = "https://example.com/blog/posts/hello/";
@@ -123,5 +124,80 @@ describe("the lead text a derived summary reads (issue 7)", () => {
     const html = `<h2 id="a"> </h2>\n<p>First <em>one</em>.</p>\n${"<p>More text.</p>\n".repeat(200)}`;
     expect(extractLeadText(html)).toBe(" \n\nFirst one.\n");
     expect(extractLeadText("<p>No closer")).toBe("No closer");
+  });
+});
+
+describe("HTML marked rendered from Markdown with no raw HTML, sanitized without a second parse (issue 7)", () => {
+  const urls = [
+    "other/", "/root", "#sec", "../up/?a=1&b=2", "https://example.org/x?q=\"a\"&r='b'", "mailto:a@example.com", "tel:+15550100",
+    "javascript:alert(1)", "ftp://files.example/x", "data:image/png;base64,iVBOR", "data:text/html,x", "http://[bad", "HTTPS://Ex.COM/%7e/",
+    "a%20b", "café/ü", "&amp;x", "&copy;", "x&quot;y", "//cdn.example/p.png", "?q", "", "a b",
+  ];
+  const titles = ["", ' "T"', " 'it''s'", ' "a & b < c"'];
+  const word = fc.constantFrom(
+    "word", "Two words", "&", "&amp;", "&copy;", "&#39;", "&#1;", "&quot;", "&lt;", "\"", "'", ">", "<", "*", "_", "~", "`", "\\*",
+    "|", "#", "-", "+", "1.", "!", "[", "]", "(", ")", "www.example.com", "https://auto.example/p?a=1&b=2", "a@b.example",
+    "café", "\u00a0", "\r", "  \n", "\n", " ", "<b>x</b>", "<https://x.example>", "[^1]",
+  );
+  const inline = fc.oneof(
+    { weight: 6, arbitrary: word },
+    fc.tuple(fc.constantFrom("*", "**", "_", "~~", "`", "``"), word).map(([mark, text]) => `${mark}${text}${mark}`),
+    fc.tuple(word, fc.constantFrom(...urls), fc.constantFrom(...titles)).map(([text, url, title]) => `[${text}](${url}${title})`),
+    fc.tuple(word, fc.constantFrom(...urls), fc.constantFrom(...titles)).map(([alt, url, title]) => `![${alt}](${url}${title})`),
+  );
+  const line = fc.array(inline, { minLength: 1, maxLength: 8 }).map((parts) => parts.join(" "));
+  const block = fc.oneof(
+    { weight: 4, arbitrary: line },
+    fc.tuple(fc.integer({ min: 1, max: 6 }), line).map(([level, text]) => `${"#".repeat(level)} ${text}`),
+    fc.array(fc.tuple(fc.constantFrom("- ", "* ", "1. ", "3) ", "- [x] ", "- [ ] ", "  - "), line), { minLength: 1, maxLength: 4 }).map((items) => items.map(([mark, text]) => mark + text).join("\n")),
+    line.map((text) => `> ${text}\n>\n> ${text}`),
+    fc.tuple(fc.constantFrom("", "js", "c++", 'a"b', "x&y"), line).map(([lang, code]) => `\`\`\`${lang}\n${code}\n\`\`\``),
+    line.map((code) => `    ${code}`),
+    fc.tuple(fc.constantFrom("---", ":--", "--:", ":-:"), line, line).map(([align, a, b]) => `| h | ${a} |\n|---|${align}|\n| ${b} | c |`),
+    fc.constant("***"),
+    fc.constant("<div>raw</div>"),
+  );
+  const markdown = fc.array(block, { minLength: 1, maxLength: 6 }).map((blocks) => blocks.join("\n\n"));
+  const permalink = fc.constantFrom(PERMALINK, "https://example.com/a%20b/caf%C3%A9/", "https://user@example.com:8443/p?q=1#f");
+
+  it("gives sanitize-html's bytes whenever it gives any, and takes most such HTML", () => {
+    let direct = 0;
+    let plain = 0;
+    fc.assert(
+      fc.property(markdown, permalink, (md, base) => {
+        const html = render(md);
+        const slow = sanitizeArticleHtml(html, base, SAFE);
+        expect(sanitizeArticleHtml(html, base, SAFE, md)).toBe(slow);
+        const made = sanitizeMarkedHtml(html, base);
+        if (!md.includes("<")) plain++;
+        if (made === undefined) return;
+        direct++;
+        expect(stripXmlInvalid(made)).toBe(slow);
+      }),
+      { numRuns: 4000 },
+    );
+    // Most Markdown with no `<` must take the direct path, or the test would prove nothing.
+    expect(direct).toBeGreaterThan(plain / 3);
+  });
+
+  it("leaves to sanitize-html what it cannot vouch for", () => {
+    expect(sanitizeMarkedHtml(render("a &copy; b"), PERMALINK)).toBeUndefined();
+    expect(sanitizeMarkedHtml(render("[x](javascript:alert(1))"), PERMALINK)).toBeUndefined();
+    expect(sanitizeMarkedHtml(render("![x](data:image/png;base64,AA)"), PERMALINK)).toBeUndefined();
+    expect(sanitizeMarkedHtml('<p onclick="x()">a</p>', PERMALINK)).toBeUndefined();
+    expect(sanitizeMarkedHtml("<p><em>a</p></em>", PERMALINK)).toBeUndefined();
+    expect(sanitizeMarkedHtml("<p>a", PERMALINK)).toBeUndefined();
+    expect(sanitizeMarkedHtml("<script>x</script>", PERMALINK)).toBeUndefined();
+    expect(sanitizeArticleHtml(render("<b onclick=\"x()\">b</b>"), PERMALINK, SAFE, "<b onclick=\"x()\">b</b>")).toBe("<p><b>b</b></p>\n");
+  });
+
+  it("matches sanitize-html on the shapes marked writes", () => {
+    const md = "# Héad & 'q'\n\n- [x] done\n- [ ] todo\n\n3. three\n\n| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n```js\nx < \"y\" && 'z'\n```\n\nline  \nbreak ![alt](p.png \"T\") [l](../x?a=1&b=2 \"t's\") ~~del~~\n\n***";
+    const html = render(md);
+    const made = sanitizeMarkedHtml(html, PERMALINK);
+    expect(made).toBe(sanitizeArticleHtml(html, PERMALINK, SAFE));
+    expect(made).toContain('<input checked disabled type="checkbox" />');
+    expect(made).toContain('<img src="https://example.com/blog/posts/hello/p.png" alt="alt" title="T" />');
+    expect(made).toContain("<h1 id=\"héad--q\">Héad &amp; 'q'</h1>");
   });
 });
