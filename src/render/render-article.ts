@@ -1,14 +1,13 @@
 import type { Article, RenderedArticle } from "../model/types.ts";
 import type { RenderInput, RenderOutput } from "./render-articles.ts";
 import { createMarkdownRenderer } from "./markdown.ts";
-import { type SanitizeSettings, extractLeadText, sanitizeArticleHtml } from "./sanitize.ts";
+import { type SanitizeSettings, sanitizeArticle } from "./sanitize.ts";
 
 /** Markdown → safe, absolute-URL HTML, for every article of one build. */
 export function createArticleRenderer(settings: SanitizeSettings): (article: Article & { body: string }) => RenderedArticle {
   const renderMarkdown = createMarkdownRenderer();
   return (article) => {
-    const html = sanitizeArticleHtml(renderMarkdown(article.body), article.permalink, settings, article.body).trim();
-    return { ...article, html, text: extractLeadText(html) };
+    return { ...article, ...sanitizeArticle(renderMarkdown(article.body), article.permalink, settings, article.body) };
   };
 }
 

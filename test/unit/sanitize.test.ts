@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deriveSummary } from "../../src/model/build-model.ts";
-import { extractLeadText, extractText, sanitizeArticleHtml, sanitizeMarkedHtml } from "../../src/render/sanitize.ts";
+import { extractLeadText, extractMarkedText, extractText, sanitizeArticle, sanitizeArticleHtml, sanitizeMarkedHtml } from "../../src/render/sanitize.ts";
 import { stripXmlInvalid } from "../../src/fields.ts";
 import { createMarkdownRenderer } from "../../src/render/markdown.ts";
 
@@ -135,7 +135,7 @@ describe("HTML marked rendered from Markdown with no raw HTML, sanitized without
   ];
   const titles = ["", ' "T"', " 'it''s'", ' "a & b < c"'];
   const word = fc.constantFrom(
-    "word", "Two words", "&", "&amp;", "&copy;", "&#39;", "&#1;", "&quot;", "&lt;", "\"", "'", ">", "<", "*", "_", "~", "`", "\\*",
+    "word", "Two words", "&", "&amp;", "&amp;lt;", "&copy;", "&#39;", "&#1;", "&quot;", "&lt;", "\"", "'", ">", "<", "*", "_", "~", "`", "\\*",
     "|", "#", "-", "+", "1.", "!", "[", "]", "(", ")", "www.example.com", "https://auto.example/p?a=1&b=2", "a@b.example",
     "café", "\u00a0", "\r", "  \n", "\n", " ", "<b>x</b>", "<https://x.example>", "[^1]",
   );
@@ -167,12 +167,15 @@ describe("HTML marked rendered from Markdown with no raw HTML, sanitized without
       fc.property(markdown, permalink, (md, base) => {
         const html = render(md);
         const slow = sanitizeArticleHtml(html, base, SAFE);
-        expect(sanitizeArticleHtml(html, base, SAFE, md)).toBe(slow);
+        const article = sanitizeArticle(html, base, SAFE, md);
+        expect(article.html).toBe(slow.trim());
+        expect(article.text).toBe(extractLeadText(slow.trim()));
         const made = sanitizeMarkedHtml(html, base);
         if (!md.includes("<")) plain++;
         if (made === undefined) return;
         direct++;
         expect(stripXmlInvalid(made)).toBe(slow);
+        expect(extractMarkedText(made)).toBe(extractText(made));
       }),
       { numRuns: 4000 },
     );
@@ -188,7 +191,8 @@ describe("HTML marked rendered from Markdown with no raw HTML, sanitized without
     expect(sanitizeMarkedHtml("<p><em>a</p></em>", PERMALINK)).toBeUndefined();
     expect(sanitizeMarkedHtml("<p>a", PERMALINK)).toBeUndefined();
     expect(sanitizeMarkedHtml("<script>x</script>", PERMALINK)).toBeUndefined();
-    expect(sanitizeArticleHtml(render("<b onclick=\"x()\">b</b>"), PERMALINK, SAFE, "<b onclick=\"x()\">b</b>")).toBe("<p><b>b</b></p>\n");
+    const raw = '<b onclick="x()">b</b> [l](javascript:x())';
+    expect(sanitizeArticle(render(raw), PERMALINK, SAFE, raw)).toEqual({ html: "<p><b>b</b> <a>l</a></p>", text: "b l\n" });
   });
 
   it("matches sanitize-html on the shapes marked writes", () => {
