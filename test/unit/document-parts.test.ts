@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { contentMarker, fillContent, finishXml, finishXmlParts } from "../../src/formats/feed-workarounds.ts";
 import { generateJsonFeed, generateJsonFeedParts } from "../../src/formats/json-feed.ts";
 import { checkJsonFeed, checkJsonFeedParts, isJsonString } from "../../src/gate/check-json-feed.ts";
-import { checkXml } from "../../src/gate/check-xml.ts";
+import { checkXml, isCdataContent } from "../../src/gate/check-xml.ts";
 import { openOutputWriter } from "../../src/output/write.ts";
 import type { FeedItem, FeedModel } from "../../src/model/types.ts";
 
@@ -125,6 +125,27 @@ describe("a document in pieces (issue 7)", () => {
         { numRuns: 100 },
       );
     }
+  });
+
+  it("the XML gate skips parsing the HTML in CDATA, and still gives the whole document's answer and message", () => {
+    // No lone surrogates: saxes takes "\uD800\uD800" for one character, and splits it across pieces.
+    const cdataPiece = fc.constantFrom("]]>", "]]]]><![CDATA[>", "]", "]]", "<![CDATA[", "<p>", "&", "😀", "\uFFFE", "\uFDD0", "\u0001", "\r", "x");
+    const body = fc.array(fc.oneof(cdataPiece, fc.string({ maxLength: 3 })), { maxLength: 8 }).map((parts) => parts.join("").replaceAll(LT_MARK, ""));
+    // Where an item's HTML goes: in a CDATA section as the formats put it, or (a bug) elsewhere.
+    const slot = fc.constantFrom("<c><![CDATA[#]]></c>", "<c>#</c>", "<c><![CDATA[#]]]></c>", "<![CDATA[#]]>", "<c><![CDATA[#]]><c>", "<c><![CDATA[#>x]]></c>");
+    fc.assert(
+      fc.property(fc.array(fc.tuple(slot, body), { maxLength: 4 }), (items) => {
+        const xml = `<?xml version="1.0"?>\n<feed>${items.map(([where], index) => where.replace("#", contentMarker(index))).join("\n")}</feed>`;
+        const htmls = items.map(([, html]) => html);
+        const parts = finishXmlParts(xml, htmls);
+        expect(checkXml(parts)).toBe(checkXml(parts.join("")));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(isCdataContent("a]]]]><![CDATA[>b")).toBe(true);
+    expect(isCdataContent("a]]>b")).toBe(false);
+    expect(isCdataContent("a\uD800b")).toBe(false);
+    expect(isCdataContent("😀\t\r\n")).toBe(true);
   });
 
   it("writes a document's pieces as its bytes, and leaves a file that already holds them untouched", async () => {
