@@ -50,6 +50,25 @@ describe("generating in batches (issue 7)", () => {
   });
 });
 
+describe("bodies held between their first read and their render (issue 7)", () => {
+  it("gives the same bytes whether a body was held or read again", async () => {
+    // Over 2 KB, so only the head is read at first; the bodies are read for their digests, held up
+    // to `bodyBytesKept`, and the rest read again to be rendered.
+    const files = Object.fromEntries(
+      Array.from({ length: 8 }, (_, i) => [`articles/long-${i}.md`, article({ title: `Long ${i}`, date: `2025-05-0${i + 1}` }, `Para ${i} “quoted”.\n\n${"Text é. ".repeat(400)}\n`)]),
+    );
+    const held = await makeTempSite(files, { limit: 8 });
+    const reread = await makeTempDir("wirefeed-reread-");
+    await cp(held, reread, { recursive: true });
+    const now = new Date(FIXED_NOW);
+    await build({ cwd: held, now, cache: false });
+    await build({ cwd: reread, now, cache: false, bodyBytesKept: 7000 });
+    const bytes = await snapshot(path.join(held, "dist"));
+    expect(await snapshot(path.join(reread, "dist"))).toEqual(bytes);
+    for (let i = 0; i < 8; i++) expect(bytes["feed.json"]).toContain(`Para ${i} “quoted”.`);
+  });
+});
+
 describe("the documents a build that writes returns (issue 7)", () => {
   // The main feed's text is not held to the end of the build; it is made again from the model
   // when asked for, so it is this build's text whatever happened to dist/ since.
