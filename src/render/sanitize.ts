@@ -115,13 +115,19 @@ export function sanitizeArticle(html: string, permalink: string, settings: Sanit
   return { html: safe, text: extractLeadText(safe, extractMarkedText) };
 }
 
+/**
+ * What one pass over marked's HTML stops at: a tag (no `<` or `>` inside: marked escapes them in
+ * attributes), the two references sanitize-html writes decoded in text, a `>` in text, and what
+ * marked never writes: an `&` that begins none of its five references, a `<` that begins no tag.
+ */
+const MARKED_TOKEN = /<[^<>]*>|&(?:quot|#39);|&(?!(?:amp|lt|gt);)|[<>]/g;
 /** A start tag as marked writes it: lower-case name, each attribute ` name="value"`. */
-const MARKED_START_TAG = /<([a-z][a-z0-9]*)((?: [a-z][a-z-]*="[^"]*")*)>/y;
-const MARKED_END_TAG = /<\/([a-z][a-z0-9]*)>/y;
+const MARKED_START_TAG = /^<([a-z][a-z0-9]*)((?: [a-z][a-z-]*="[^"]*")*)>$/;
+const MARKED_END_TAG = /^<\/([a-z][a-z0-9]*)>$/;
 const MARKED_ATTRIBUTE = / ([a-z][a-z-]*)="([^"]*)"/g;
-/** The only character references marked writes; any other `&` sends the HTML to sanitize-html. */
-const FOREIGN_REFERENCE = /&(?!(?:amp|lt|gt|quot|#39);)/;
 const MARKED_REFERENCE = /&(?:amp|lt|gt|quot|#39);/g;
+/** Any other reference: htmlparser2 would decode it, so the attribute goes to sanitize-html. */
+const FOREIGN_REFERENCE = /&(?!(?:amp|lt|gt|quot|#39);)/;
 const DECODED: Readonly<Record<string, string>> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
 const KEPT_TAGS = new Set(ALLOWED_TAGS);
 const KEPT_ATTRIBUTES = new Map(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, names]) => [tag, new Set(names)]));
@@ -130,9 +136,9 @@ const VOID_TAGS = new Set(["img", "br", "hr", "input"].filter((tag) => sanitizeH
 /** Attributes marked writes empty, and how sanitize-html writes them then. */
 const EMPTY_ATTRIBUTES: Readonly<Record<string, string>> = { alt: ' alt=""', checked: " checked", disabled: " disabled" };
 
-/** Text as sanitize-html writes it once htmlparser2 has decoded it: `&`, `<` and `>` escaped. */
-function escapeText(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+/** An attribute value as sanitize-html writes it once htmlparser2 has decoded it. */
+function escapeAttribute(value: string): string {
+  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }
 
 function decodeMarkedReferences(text: string): string {
@@ -144,46 +150,44 @@ function decodeMarkedReferences(text: string): string {
  * from Markdown with no raw HTML, worked out without parsing it again (issue 7: that parse cost as
  * much as marked itself). It reads only the shapes marked writes: balanced start and end tags the
  * allowlist keeps, with attributes it keeps, text with marked's five character references, and
- * URLs that resolve to an allowed scheme. Anything else returns undefined, and the caller runs
- * sanitize-html. A property test holds it to sanitize-html's bytes.
+ * URLs that resolve to an allowed scheme. Text changes only where sanitize-html writes it another
+ * way (`&quot;` and `&#39;` decoded, `>` escaped); so one pass of the regular expression engine
+ * over the text does. Anything else returns undefined, and the caller runs sanitize-html. A
+ * property test holds it to sanitize-html's bytes.
  */
 export function sanitizeMarkedHtml(html: string, permalink: string): string | undefined {
-  if (FOREIGN_REFERENCE.test(html)) return undefined;
   const open: string[] = [];
-  let out = "";
-  let at = 0;
-  while (at < html.length) {
-    const lt = html.indexOf("<", at);
-    const textEnd = lt === -1 ? html.length : lt;
-    if (textEnd > at) out += escapeText(decodeMarkedReferences(html.slice(at, textEnd)));
-    if (lt === -1) break;
-    MARKED_END_TAG.lastIndex = lt;
-    const end = MARKED_END_TAG.exec(html);
-    if (end) {
-      if (open.pop() !== end[1]) return undefined;
-      out += end[0];
-      at = MARKED_END_TAG.lastIndex;
-      continue;
-    }
-    MARKED_START_TAG.lastIndex = lt;
-    const start = MARKED_START_TAG.exec(html);
-    if (!start) return undefined;
-    const tag = start[1] as string;
-    if (!KEPT_TAGS.has(tag)) return undefined;
-    out += `<${tag}`;
-    for (const [, name, raw] of (start[2] as string).matchAll(MARKED_ATTRIBUTE)) {
-      const attribute = sanitizeMarkedAttribute(tag, name as string, decodeMarkedReferences(raw as string), permalink);
-      if (attribute === undefined) return undefined;
-      out += attribute;
-    }
-    if (VOID_TAGS.has(tag)) out += " />";
-    else {
-      out += ">";
-      open.push(tag);
-    }
-    at = MARKED_START_TAG.lastIndex;
+  let failed = false;
+  const out = html.replace(MARKED_TOKEN, (token) => {
+    if (failed) return "";
+    if (token === "&quot;") return '"';
+    if (token === "&#39;") return "'";
+    if (token === ">") return "&gt;";
+    const made = token.length === 1 ? undefined : token.charCodeAt(1) === 0x2f ? closeMarkedTag(token, open) : openMarkedTag(token, open, permalink);
+    if (made === undefined) failed = true;
+    return made ?? "";
+  });
+  return failed || open.length > 0 ? undefined : out;
+}
+
+function closeMarkedTag(token: string, open: string[]): string | undefined {
+  const end = MARKED_END_TAG.exec(token);
+  return end && open.pop() === end[1] ? token : undefined;
+}
+
+function openMarkedTag(token: string, open: string[], permalink: string): string | undefined {
+  const start = MARKED_START_TAG.exec(token);
+  const tag = start?.[1];
+  if (tag === undefined || !KEPT_TAGS.has(tag) || (token.includes("&") && FOREIGN_REFERENCE.test(token))) return undefined;
+  let out = `<${tag}`;
+  for (const [, name, raw] of (start?.[2] as string).matchAll(MARKED_ATTRIBUTE)) {
+    const attribute = sanitizeMarkedAttribute(tag, name as string, decodeMarkedReferences(raw as string), permalink);
+    if (attribute === undefined) return undefined;
+    out += attribute;
   }
-  return open.length === 0 ? out : undefined;
+  if (VOID_TAGS.has(tag)) return `${out} />`;
+  open.push(tag);
+  return `${out}>`;
 }
 
 /** One attribute as sanitize-html writes it (`""` when it drops it), or undefined when unsure. */
@@ -191,7 +195,7 @@ function sanitizeMarkedAttribute(tag: string, name: string, value: string, perma
   if (!KEPT_ATTRIBUTES.get("*")?.has(name) && !KEPT_ATTRIBUTES.get(tag)?.has(name)) return undefined;
   if (value === "") return EMPTY_ATTRIBUTES[name];
   if (name !== "href" && name !== "src") {
-    return (URL_ATTRIBUTES as readonly string[]).includes(name) || name === "srcset" ? undefined : ` ${name}="${escapeText(value).replaceAll('"', "&quot;")}"`;
+    return (URL_ATTRIBUTES as readonly string[]).includes(name) || name === "srcset" ? undefined : ` ${name}="${escapeAttribute(value)}"`;
   }
   if (/^\s*data:/i.test(value)) return undefined;
   const absolute = absolutize(value, permalink);
@@ -199,7 +203,7 @@ function sanitizeMarkedAttribute(tag: string, name: string, value: string, perma
   if (absolute === undefined) return "";
   const scheme = absolute.slice(0, absolute.indexOf(":"));
   if (!(ALLOWED_SCHEMES_BY_TAG[tag] ?? ALLOWED_SCHEMES).includes(scheme)) return undefined;
-  return ` ${name}="${escapeText(absolute).replaceAll('"', "&quot;")}"`;
+  return ` ${name}="${escapeAttribute(absolute)}"`;
 }
 
 /** Text with the references sanitize-html writes decoded. */
