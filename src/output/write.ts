@@ -87,23 +87,43 @@ export interface DocumentParts {
   mediaType: string;
 }
 
-/** Bytes written to a file at once, at least, when a document comes in pieces. */
-const WRITE_CHUNK = 1 << 20;
+/** Bytes written to a file at once, at most (unless one piece is larger), when a document comes in pieces. */
+const WRITE_CHUNK = 4 << 20;
 
-/** The UTF-8 of the pieces, in buffers of about WRITE_CHUNK bytes. */
+/**
+ * The UTF-8 of the pieces, in buffers of up to WRITE_CHUNK bytes: each piece is encoded straight
+ * into the buffer (issue 7: joining the pieces into a string first cost as much as encoding it).
+ * A piece of more than a third of WRITE_CHUNK characters is a buffer of its own.
+ */
 function* groupParts(parts: readonly string[]): Generator<Buffer> {
-  let group: string[] = [];
-  let length = 0;
-  for (const part of parts) {
-    group.push(part);
-    length += part.length;
-    if (length >= WRITE_CHUNK) {
-      yield Buffer.from(group.join(""), "utf8");
-      group = [];
-      length = 0;
+  let buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+  let used = 0;
+  // A high surrogate that ends a piece waits for the next piece, so that a pair two pieces
+  // share is encoded as one character, as in the joined text.
+  let carried = "";
+  for (let index = 0; index <= parts.length; index++) {
+    let part = carried + (parts[index] ?? "");
+    carried = "";
+    const last = part.charCodeAt(part.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff && index < parts.length) {
+      carried = part.slice(-1);
+      part = part.slice(0, -1);
     }
+    // A UTF-16 code unit is at most 3 bytes of UTF-8, so a piece this short always fits.
+    if (part.length * 3 > WRITE_CHUNK - used) {
+      if (used > 0) {
+        yield buffer.subarray(0, used);
+        buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+        used = 0;
+      }
+      if (part.length * 3 > WRITE_CHUNK) {
+        yield Buffer.from(part, "utf8");
+        continue;
+      }
+    }
+    used += buffer.write(part, used, "utf8");
   }
-  if (group.length > 0) yield Buffer.from(group.join(""), "utf8");
+  if (used > 0) yield buffer.subarray(0, used);
 }
 
 /** Whether `bytes` are exactly the UTF-8 of the pieces, one after another. */
