@@ -8,30 +8,43 @@ import { SaxesParser } from "saxes";
  * In pieces (`Format.generateParts`: the document cut at each item's HTML, which sits in a CDATA
  * section), a piece that the pieces around it put inside `<![CDATA[` … `]]>` is not parsed: it is
  * checked to be CDATA content (`isCdataContent`), and the rest of the document is parsed with that
- * section left empty. The two together hold exactly when the whole document is well-formed, since
- * what a CDATA section holds changes nothing around it (issue 7: saxes spent most of its time
- * stepping through the HTML). When a piece fails that check, the whole document is parsed in
- * pieces after all, for the same answer and message as ever.
+ * section left empty (issue 7: saxes spent most of its time stepping through the HTML). The parse
+ * must report a CDATA section ending at each such place, so a `<![CDATA[` that is only text in a
+ * comment, a processing instruction or the DOCTYPE does not count. What a CDATA section holds
+ * changes nothing around it, so the two checks together hold exactly when the whole document is
+ * well-formed. Only an XML 1.0 document is checked this way (`isCdataContent` knows its
+ * characters). When anything fails, the whole document is parsed in pieces after all, for the
+ * same answer and message as ever.
  */
 export function checkXml(text: string | readonly string[]): string | undefined {
   if (typeof text === "string") return parseXml([text]);
+  const skips = text[0]?.startsWith('<?xml version="1.0"') === true;
   const envelope: string[] = [];
+  /** Where, in the parts parsed, a CDATA section must end: just after each skipped piece's `]]>`. */
+  const unconfirmed = new Set<number>();
+  let parsed = 0;
   for (let index = 0; index < text.length; index++) {
     const part = text[index] as string;
-    const inCdata = index % 2 === 1 && text[index - 1]?.endsWith("<![CDATA[") && text[index + 1]?.startsWith("]]>");
-    if (!inCdata) envelope.push(part);
-    else if (!isCdataContent(part)) return parseXml(text);
+    const inCdata = skips && index % 2 === 1 && text[index - 1]?.endsWith(CDATA_START) && text[index + 1]?.startsWith(CDATA_END);
+    if (!inCdata) {
+      envelope.push(part);
+      parsed += part.length;
+    } else if (isCdataContent(part)) unconfirmed.add(parsed + CDATA_END.length);
+    else return parseXml(text);
   }
+  const failure = parseXml(envelope, (end) => unconfirmed.delete(end));
   // A failure's line and column are those of the whole document.
-  return parseXml(envelope) === undefined ? undefined : parseXml(text);
+  return failure === undefined && unconfirmed.size === 0 ? undefined : parseXml(text);
 }
 
-function parseXml(parts: readonly string[]): string | undefined {
+/** Parse the parts one after another; `onCdata` hears where each CDATA section ends (UTF-16 offset). */
+function parseXml(parts: readonly string[], onCdata?: (end: number) => void): string | undefined {
   const parser = new SaxesParser({ xmlns: true, position: true });
   let failure: string | undefined;
   parser.on("error", (error) => {
     failure ??= error.message;
   });
+  if (onCdata) parser.on("cdata", () => onCdata(parser.position));
   try {
     // A document in pieces is parsed piece by piece, never joined (issue 7).
     for (const part of parts) parser.write(part);
