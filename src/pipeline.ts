@@ -350,7 +350,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     cache,
     readBody: async (article: Article) => {
       const kept = keptBodies.get(article.id);
-      if (kept) return kept.toString("utf8");
+      if (kept) {
+        // Let go once used: an article a later batch renders again is read again.
+        keptBodies.delete(article.id);
+        return kept.toString("utf8");
+      }
       const read = await readArticleBody(root, article.file, { bodyHash: article.bodyHash });
       if (read.body === undefined) throwIfErrors(read.diagnostics, "the articles");
       return read.body as string;
@@ -742,10 +746,10 @@ function batchPlans<T>(entries: readonly T[], idsOf: (entry: T) => readonly stri
 }
 
 /**
- * Bytes of article bodies held (as UTF-8, half the memory of most strings) between reading them
- * for their digests and rendering them: the bodies of 16,000 articles of 8 KB. Past that only the
- * digest is, and a render that misses the cache reads the file again (issue 7: 100,000 bodies are
- * ~1.6 GB as strings; reading 6,000 of 10,000 bodies twice cost a cold build 0.9 s).
+ * Bytes of article bodies held (as UTF-8) between reading them for their digests and rendering
+ * them: the bodies of 16,000 articles of 8 KB. Past that only the digest is, and a render that
+ * misses the cache reads the file again (issue 7: 100,000 bodies are ~1.6 GB as strings with a
+ * character outside Latin-1; reading 6,000 of 10,000 bodies twice cost a cold build 0.9 s).
  */
 const BODY_BYTES_KEPT = 128_000_000;
 

@@ -154,6 +154,9 @@ function decodeMarkedReferences(text: string): string {
  * way (`&quot;` and `&#39;` decoded, `>` escaped); so one pass of the regular expression engine
  * over the text does. Anything else returns undefined, and the caller runs sanitize-html. A
  * property test holds it to sanitize-html's bytes.
+ *
+ * Only for what marked makes of Markdown with no `<` (`sanitizeArticle` checks): raw HTML can nest
+ * in ways htmlparser2 repairs (`<p>a<p>b</p></p>`), which this does not undo.
  */
 export function sanitizeMarkedHtml(html: string, permalink: string): string | undefined {
   const open: string[] = [];
