@@ -249,6 +249,10 @@ describe("config errors (exit 2) name the config file and the key", () => {
     ["an unknown key", { tittle: "x" }, "wirefeed.config.ts: tittle: unknown key"],
     ["a wrong type", { limit: "20" }, 'wirefeed.config.ts: limit: expected a number, got "20"'],
     ["a bad time zone", { timeZone: "Mars/Base" }, 'wirefeed.config.ts: timeZone: expected an IANA time zone like "America/Mexico_City", got "Mars/Base"'],
+    // A noncharacter is what wirefeed marks places in a document with; it used to fail the gate.
+    ["a character XML forbids in the title", { title: "News \uFDD2 Daily" }, 'wirefeed.config.ts: title: expected text without characters XML forbids (control characters, U+FDD0 to U+FDEF, U+FFFE, U+FFFF), got "News \uFDD2 Daily"'],
+    ["a control character in the description", { description: "One\u0001line" }, 'wirefeed.config.ts: description: expected text without characters XML forbids'],
+    ["one in the author's name", { author: { name: "A\uFFFE" } }, "wirefeed.config.ts: author.name: expected text without characters XML forbids"],
   ];
   it.each(cases)("%s", async (_name, change, line) => {
     const { dir, before } = await builtSite();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isTimeZone } from "../dates.ts";
-import { EMAIL, LANGUAGE_TAG, TAGGING_ENTITY, parseHttpUrl } from "../fields.ts";
+import { EMAIL, LANGUAGE_TAG, TAGGING_ENTITY, hasXmlInvalid, parseHttpUrl } from "../fields.ts";
 
 const got = (input: unknown) => (input === undefined ? "nothing" : JSON.stringify(input));
 
@@ -10,11 +10,25 @@ const httpUrl = (what: string) =>
     { error: (iss) => `expected ${what}, got ${got(iss.input)}` },
   );
 
+/**
+ * Text that goes into the feeds as it is: none of the characters XML forbids, nor the
+ * noncharacters wirefeed marks places in a document with (front matter has them removed, with a
+ * warning; the few settings are simply refused).
+ */
+const text = (expected: string) =>
+  z
+    .string({ error: (iss) => `expected ${expected}, got ${got(iss.input)}` })
+    .trim()
+    .min(1, { error: (iss) => `expected ${expected}, got ${got(iss.input)}` })
+    .refine((value) => !hasXmlInvalid(value), {
+      error: (iss) => `expected text without characters XML forbids (control characters, U+FDD0 to U+FDEF, U+FFFE, U+FFFF), got ${got(iss.input)}`,
+    });
+
 const author = z.union(
   [
-    z.string().trim().min(1),
+    text("a name"),
     z.strictObject({
-      name: z.string().trim().min(1),
+      name: text("a name"),
       email: z
         .string()
         .regex(EMAIL, { error: (iss) => `expected an email address, got ${got(iss.input)}` })
@@ -34,12 +48,9 @@ const author = z.union(
  */
 export const configSchema = z.strictObject({
   /** Site title, the channel/feed title. Required. */
-  title: z.string({ error: (iss) => `expected the site title, got ${got(iss.input)}` }).trim().min(1),
+  title: text("the site title"),
   /** One-line description of the site. Required (RSS requires a channel description). */
-  description: z
-    .string({ error: (iss) => `expected a one-line description, got ${got(iss.input)}` })
-    .trim()
-    .min(1),
+  description: text("a one-line description"),
   /** Absolute http(s) URL of the site, path allowed: `https://example.com/blog/`. Required. */
   siteUrl: httpUrl("an absolute http(s) URL such as https://example.com/").transform((value) => {
     const url = parseHttpUrl(value) as URL;
