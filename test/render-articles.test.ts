@@ -253,6 +253,41 @@ describe("renderArticles failures", () => {
     await expect(renderArticles(broken(), { sanitize: SETTINGS, cache: undefined, workers: 2 })).rejects.toThrow(`${file}: could not render the article`);
   });
 
+  it("passes on, as it is, an error reading a body for a worker", async () => {
+    const changed = new WirefeedError("CONTENT_INVALID", "articles/x.md changed while the build was running", { file: "articles/x.md" });
+    const subset = articles.slice(0, 40).map((one) => ({ ...one, body: undefined }));
+    const readBody = async (one: Article) => {
+      if (one.id === subset[30]?.id) throw changed;
+      return (articles.find((other) => other.id === one.id) as Article).body as string;
+    };
+    await expect(renderArticles(subset, { sanitize: SETTINGS, cache: undefined, workers: 2, readBody })).rejects.toBe(changed);
+  });
+});
+
+describe("bodies for worker threads (issue 7)", () => {
+  it("are read as their batch is sent, so only the batches in flight are held", async () => {
+    const subset = articles.slice(0, 200).map((one) => ({ ...one, body: undefined }));
+    let reads = 0;
+    let readsAtFirstResult: number | undefined;
+    const rendered = await renderArticles(subset, {
+      sanitize: SETTINGS,
+      cache: undefined,
+      workers: 2,
+      readBody: async (one) => {
+        reads++;
+        return (articles.find((other) => other.id === one.id) as Article).body as string;
+      },
+      onProgress: () => {
+        readsAtFirstResult ??= reads;
+      },
+    });
+    const made = ({ html, text }: RenderedArticle) => ({ html, text });
+    expect(rendered.map(made)).toEqual(expected.slice(0, 200).map(made));
+    expect(reads).toBe(200);
+    // Two workers, two batches in flight each, of ceil(200 / 16) = 13 articles: 52 reads at most.
+    expect(readsAtFirstResult).toBeLessThanOrEqual(52);
+  });
+
   it("refuses a worker count that is not a whole number of 0 or more", async () => {
     for (const workers of [-1, 1.5, Number.NaN]) {
       await expect(renderArticles(articles.slice(0, 1), { sanitize: SETTINGS, cache: undefined, workers })).rejects.toBeInstanceOf(WirefeedError);

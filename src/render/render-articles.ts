@@ -90,7 +90,14 @@ function bodyHashOf(article: Article): string {
   return article.bodyHash;
 }
 
-/** The render input of each miss; bodies the build index left out are read (bounded in parallel). */
+/** The render input of one article; a body the build index left out is read. */
+async function inputOf(article: Article, readBody: RenderOptions["readBody"]): Promise<RenderInput> {
+  if (article.body !== undefined) return { body: article.body, permalink: article.permalink };
+  if (!readBody) throw new Error(`${article.file}: the article has no body and no way to read it`);
+  return { body: await readBody(article), permalink: article.permalink };
+}
+
+/** The render input of each miss (bounded in parallel), for a render on this thread. */
 async function readInputs(
   articles: readonly Article[],
   misses: readonly number[],
@@ -101,13 +108,7 @@ async function readInputs(
   const readNext = async (): Promise<void> => {
     while (next < misses.length) {
       const index = misses[next++] as number;
-      const article = articles[index] as Article;
-      let body = article.body;
-      if (body === undefined) {
-        if (!readBody) throw new Error(`${article.file}: the article has no body and no way to read it`);
-        body = await readBody(article);
-      }
-      inputs[index] = { body, permalink: article.permalink };
+      inputs[index] = await inputOf(articles[index] as Article, readBody);
     }
   };
   await Promise.all(Array.from({ length: Math.min(BODY_READS, misses.length) }, readNext));
@@ -156,13 +157,12 @@ function workerEntry(): { filename: string | URL; eval: boolean } {
 interface Job {
   /** Indices into the input articles. */
   indices: number[];
-  items: RenderInput[];
 }
 
 /** Render `misses` on `count` worker threads; each result goes to `onRendered` as it arrives. */
 async function renderOnWorkers(
   articles: readonly Article[],
-  inputs: readonly (RenderInput | undefined)[],
+  readBody: RenderOptions["readBody"],
   misses: readonly number[],
   count: number,
   sanitize: SanitizeSettings,
@@ -170,13 +170,7 @@ async function renderOnWorkers(
 ): Promise<void> {
   const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(misses.length / (count * 8))));
   const jobs: Job[] = [];
-  for (let start = 0; start < misses.length; start += size) {
-    const indices = misses.slice(start, start + size);
-    jobs.push({
-      indices,
-      items: indices.map((index) => inputs[index] as RenderInput),
-    });
-  }
+  for (let start = 0; start < misses.length; start += size) jobs.push({ indices: misses.slice(start, start + size) });
   const { filename, eval: isScript } = workerEntry();
   const workers: Worker[] = [];
   try {
@@ -202,7 +196,15 @@ async function renderOnWorkers(
           while (!failed && held.size < BATCHES_IN_FLIGHT && next < jobs.length) {
             const batch = next++;
             held.add(batch);
-            worker.postMessage({ batch, items: (jobs[batch] as Job).items } satisfies RenderBatch);
+            // Bodies are read as their batch is sent, so only the batches in flight are held
+            // (issue 7: 50,000 bodies read ahead were 800 MB of strings). A read that fails (the
+            // file changed since its digest was taken) ends the render with its own error.
+            Promise.all((jobs[batch] as Job).indices.map((index) => inputOf(articles[index] as Article, readBody))).then(
+              (items) => {
+                if (!failed) worker.postMessage({ batch, items } satisfies RenderBatch);
+              },
+              (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))),
+            );
           }
         };
         worker.on("message", (message: RenderWorkerMessage) => {
@@ -274,7 +276,6 @@ export async function renderArticles(articles: readonly Article[], options: Rend
   }
   const misses: number[] = [];
   for (let index = 0; index < total; index++) if (!outputs[index]) misses.push(index);
-  const inputs = await readInputs(articles, misses, options.readBody);
 
   const onRendered = (index: number, output: RenderOutput) => {
     outputs[index] = output;
@@ -285,8 +286,9 @@ export async function renderArticles(articles: readonly Article[], options: Rend
   const wanted = options.workers ?? (misses.length >= WORKER_THRESHOLD && cores > 1 ? cores : 0);
   const count = Math.min(wanted, misses.length);
   try {
-    if (count > 0) await renderOnWorkers(articles, inputs, misses, count, sanitize, onRendered);
+    if (count > 0) await renderOnWorkers(articles, options.readBody, misses, count, sanitize, onRendered);
     else if (misses.length > 0) {
+      const inputs = await readInputs(articles, misses, options.readBody);
       // Loaded here, not at the top: marked and sanitize-html cost a build with no misses 60 ms.
       const { createBodyRenderer } = await import("./render-article.ts");
       const render = createBodyRenderer(sanitize);
