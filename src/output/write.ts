@@ -91,35 +91,42 @@ export interface DocumentParts {
 const WRITE_CHUNK = 4 << 20;
 
 /**
- * The UTF-8 of the pieces, in buffers of up to WRITE_CHUNK bytes: each piece is encoded straight
- * into the buffer (issue 7: joining the pieces into a string first cost as much as encoding it).
- * A piece of more than a third of WRITE_CHUNK characters is a buffer of its own.
+ * The UTF-8 of the pieces, in buffers of up to WRITE_CHUNK bytes and never larger than what is
+ * left to write (a build writes hundreds of small documents, and every buffer counts towards the
+ * memory that decides when V8 collects garbage). Each piece is encoded straight into the buffer
+ * (issue 7: joining the pieces into a string first cost as much as encoding it); a piece larger
+ * than WRITE_CHUNK is a buffer of its own.
  */
-function* groupParts(parts: readonly string[]): Generator<Buffer> {
-  let buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+export function* groupParts(parts: readonly string[]): Generator<Buffer> {
+  const sizes = parts.map((part) => Buffer.byteLength(part, "utf8"));
+  let left = sizes.reduce((sum, size) => sum + size, 0);
+  let buffer = Buffer.allocUnsafe(Math.min(WRITE_CHUNK, left));
   let used = 0;
   // A high surrogate that ends a piece waits for the next piece, so that a pair two pieces
   // share is encoded as one character, as in the joined text.
   let carried = "";
   for (let index = 0; index <= parts.length; index++) {
     let part = carried + (parts[index] ?? "");
+    let size = carried === "" ? (sizes[index] ?? 0) : Buffer.byteLength(part, "utf8");
     carried = "";
     const last = part.charCodeAt(part.length - 1);
     if (last >= 0xd800 && last <= 0xdbff && index < parts.length) {
       carried = part.slice(-1);
       part = part.slice(0, -1);
+      size = Buffer.byteLength(part, "utf8");
     }
-    // A UTF-16 code unit is at most 3 bytes of UTF-8, so a piece this short always fits.
-    if (part.length * 3 > WRITE_CHUNK - used) {
-      if (used > 0) {
-        yield buffer.subarray(0, used);
-        buffer = Buffer.allocUnsafe(WRITE_CHUNK);
-        used = 0;
-      }
-      if (part.length * 3 > WRITE_CHUNK) {
+    if (size > buffer.length - used) {
+      if (used > 0) yield buffer.subarray(0, used);
+      left -= used;
+      used = 0;
+      if (size > WRITE_CHUNK) {
+        left -= size;
         yield Buffer.from(part, "utf8");
+        buffer = Buffer.allocUnsafe(0);
         continue;
       }
+      // `left` counts a split pair's halves as 3 bytes each, so it is never short of what is left.
+      buffer = Buffer.allocUnsafe(Math.min(WRITE_CHUNK, Math.max(left, size)));
     }
     used += buffer.write(part, used, "utf8");
   }

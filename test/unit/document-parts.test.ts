@@ -7,7 +7,7 @@ import { contentMarker, fillContent, finishXml, finishXmlParts } from "../../src
 import { generateJsonFeed, generateJsonFeedParts } from "../../src/formats/json-feed.ts";
 import { checkJsonFeed, checkJsonFeedParts, isJsonString } from "../../src/gate/check-json-feed.ts";
 import { checkXml, isCdataContent } from "../../src/gate/check-xml.ts";
-import { openOutputWriter } from "../../src/output/write.ts";
+import { groupParts, openOutputWriter } from "../../src/output/write.ts";
 import type { FeedItem, FeedModel } from "../../src/model/types.ts";
 
 /**
@@ -159,6 +159,16 @@ describe("a document in pieces (issue 7)", () => {
     expect(isCdataContent("a]]>b")).toBe(false);
     expect(isCdataContent("a\uD800b")).toBe(false);
     expect(isCdataContent("😀\t\r\n")).toBe(true);
+  });
+
+  it("encodes a small document into a buffer of its own size, not a whole write chunk", () => {
+    // A build writes hundreds of documents of 200 KB; a 4 MiB buffer for each made V8 collect
+    // garbage far more often (a default build of 1,000 articles spent 0.6 s in it).
+    const parts = Array.from({ length: 400 }, (_, index) => `<p>${index} é😀 ${"x".repeat(500)}</p>`);
+    const chunks = [...groupParts(parts)];
+    const bytes = Buffer.from(parts.join(""), "utf8");
+    expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+    for (const chunk of chunks) expect(chunk.buffer.byteLength).toBeLessThanOrEqual(bytes.length);
   });
 
   it("writes a document's pieces as its bytes, and leaves a file that already holds them untouched", async () => {
