@@ -74,6 +74,8 @@ export interface BuildOptions {
   batchArticles?: number;
   /** Bytes of article bodies held from their first read to their render. Default BODY_BYTES_KEPT (128 MB). */
   bodyBytesKept?: number;
+  /** Render worker threads; 0 renders on the main thread. Default: by the articles to render and the cores (`renderArticles`). */
+  renderWorkers?: number;
 }
 
 /** One feed as built, with its file in each format. */
@@ -280,15 +282,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
   }
   const keptBodies = new Map<string, Buffer>();
-  const completed = await readMissingBodies(
+  const completed = new Map<string, Article>();
+  // Without the cache (and so without the build index) nothing needs a body's digest before the
+  // article is rendered: the bodies are read while the first ones render, and every problem found
+  // in them is reported before anything is modelled or staged (issue 7).
+  const readWhileRendering = options.cache === false;
+  const arrivals = new Map<string, Promise<void>>();
+  const reading = readMissingBodies(
     root,
     selected.filter((article) => article.bodyHash === undefined && planned.has(article.id)),
-    records,
-    diagnostics,
-    keptBodies,
-    options.bodyBytesKept ?? BODY_BYTES_KEPT,
+    { records, diagnostics, kept: keptBodies, keepBytes: options.bodyBytesKept ?? BODY_BYTES_KEPT, completed, arrivals },
   );
-  throwIfErrors(diagnostics, "the articles");
+  // Handled here so that a read that fails while a render is failing is never unhandled; awaited below.
+  reading.catch(() => undefined);
+  const awaitBodies = async () => {
+    await reading;
+    throwIfErrors(diagnostics, "the articles");
+  };
+  if (!readWhileRendering) await awaitBodies();
   const current = (article: Article) => completed.get(article.id) ?? article;
 
   // The state records what was published: a build with drafts or future articles (a preview
@@ -348,14 +359,18 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const renderOptions = {
     sanitize: { sanitize: config.sanitize, iframeHosts: config.iframeHosts },
     cache,
+    ...(options.renderWorkers === undefined ? {} : { workers: options.renderWorkers }),
     readBody: async (article: Article) => {
+      await arrivals.get(article.id);
       const kept = keptBodies.get(article.id);
       if (kept) {
         // Let go once used: an article a later batch renders again is read again.
         keptBodies.delete(article.id);
         return kept.toString("utf8");
       }
-      const read = await readArticleBody(root, article.file, { bodyHash: article.bodyHash });
+      // Not kept: over the budget, or its read found a problem (then every problem is reported).
+      if (readWhileRendering) await awaitBodies();
+      const read = await readArticleBody(root, article.file, { bodyHash: current(article).bodyHash });
       if (read.body === undefined) throwIfErrors(read.diagnostics, "the articles");
       return read.body as string;
     },
@@ -402,6 +417,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         ...(options.onProgress ? { onProgress: (done: number) => options.onProgress?.(offset + done, toRender) } : {}),
       });
       rendered += renderedList.length;
+      if (readWhileRendering) await awaitBodies();
       // The plain text only serves to derive a summary: an article with one of its own drops it.
       const byArticle = new Map<string, RenderedArticle>(
         renderedList.map((article) => [article.id, article.summary === undefined ? article : { ...article, text: "" }]),
@@ -420,7 +436,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         const paths = pathsOf(plan);
         if (keep(position)) (feeds[position] as BuiltFeed).model = model;
         // The fingerprint the next build computes when nothing changes: with the state recorded now.
-        const print = printOf(plan, stateFile === undefined ? undefined : applied.state.feeds[plan.links.json]);
+        // Only the build index uses it (and without the cache a body may not be digested yet).
+        const print = index ? printOf(plan, stateFile === undefined ? undefined : applied.state.feeds[plan.links.json]) : undefined;
         for (const format of FORMATS) {
           // In pieces, never joined: a feed of 10,000 full items would be a string of 100 MB or
           // more, copied again to be gated and to be written (issue 7).
@@ -438,7 +455,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
           writer?.stage(document);
           generatedFiles.push({ path: document.path, mediaType: document.mediaType, bytes });
           if (keep(position)) files.push(writer ? generateLater(document, () => format.generate(model)) : { path: document.path, contents: parts.join(""), mediaType: document.mediaType });
-          prints.set(paths[format.key], print);
+          if (print !== undefined) prints.set(paths[format.key], print);
           // A large document is written out before the next is generated, so the two are never
           // held at once: the write cannot start while this loop runs (issue 7).
           if (bytes >= FLUSH_AFTER_BYTES) await writer?.flush();
@@ -477,13 +494,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       await writer?.abort();
       throw error;
     }
-    const pagesPrint = pagesPrintOf(prints.get(pathsOf(plans[0] as FeedPlan).json) as string);
+    const mainPrint = prints.get(pathsOf(plans[0] as FeedPlan).json);
+    const pagesPrint = mainPrint === undefined ? undefined : pagesPrintOf(mainPrint);
     for (const page of PAGES) {
       const file = { path: page.path, contents: contents[page.path], mediaType: page.mediaType };
       writer?.stage(file);
       generatedFiles.push({ path: file.path, mediaType: file.mediaType, bytes: Buffer.byteLength(file.contents) });
       files.push(file);
-      prints.set(page.path, pagesPrint);
+      if (pagesPrint !== undefined) prints.set(page.path, pagesPrint);
     }
   } else {
     for (const page of PAGES) {
@@ -753,47 +771,60 @@ function batchPlans<T>(entries: readonly T[], idsOf: (entry: T) => readonly stri
  */
 const BODY_BYTES_KEPT = 128_000_000;
 
-/** Files read at once for the bodies of articles whose head alone was read. */
-const BODY_READS = 32;
+/** Where readMissingBodies puts what it reads. */
+interface BodyReads {
+  /** Articles by file, for the build index: each read body's digest and warnings are recorded. */
+  records: Map<string, IndexedSource>;
+  /** Problems found in the bodies. */
+  diagnostics: Diagnostic[];
+  /** Bodies as UTF-8 by article id, up to `keepBytes` in all. */
+  kept: Map<string, Buffer>;
+  keepBytes: number;
+  /** Each article read without a problem, with its body's digest (and no body), by id. */
+  completed: Map<string, Article>;
+  /** Settles (never rejects) when the read of an article by id has ended, read or not. */
+  arrivals: Map<string, Promise<void>>;
+}
+
+/** Bodies read between two turns of the event loop, so that render workers are kept busy meanwhile. */
+const READS_PER_TURN = 64;
 
 /**
  * Read the bodies of `articles` (their files were read only up to the front matter), check them,
- * and record their digests and warnings for the build index. Returns the completed articles by id
- * (without their bodies); the bodies go to `kept`, up to `keepBytes`; problems go to
- * `diagnostics`.
+ * and record their digests and warnings for the build index, filling `into` as each one is read.
+ * Resolves when all are read; rejects when a file changed during the build.
  */
-async function readMissingBodies(
-  root: string,
-  articles: readonly Article[],
-  records: Map<string, IndexedSource>,
-  diagnostics: Diagnostic[],
-  kept: Map<string, Buffer>,
-  keepBytes: number,
-): Promise<Map<string, Article>> {
-  const completed = new Map<string, Article>();
-  let next = 0;
+async function readMissingBodies(root: string, articles: readonly Article[], into: BodyReads): Promise<void> {
+  const { records, diagnostics, kept, keepBytes, completed, arrivals } = into;
+  const settle = new Map<string, () => void>();
+  for (const article of articles) arrivals.set(article.id, new Promise<void>((resolve) => settle.set(article.id, resolve)));
   let keptBytes = 0;
-  const readNext = async (): Promise<void> => {
-    while (next < articles.length) {
-      const article = articles[next++] as Article;
+  try {
+    // One after another: the reads are synchronous (the thread pool's round trips cost more than
+    // the call), and a turn of the event loop every READS_PER_TURN lets render workers be fed.
+    for (const [position, article] of articles.entries()) {
+      if (position > 0 && position % READS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const record = records.get(article.file);
       const read = await readArticleBody(root, article.file, { stat: record?.stat });
       diagnostics.push(...read.diagnostics);
-      if (read.body === undefined || read.diagnostics.some((diagnostic) => diagnostic.severity === "error")) continue;
-      completed.set(article.id, { ...article, body: undefined, bodyHash: read.bodyHash });
-      if (keptBytes < keepBytes) {
-        const bytes = Buffer.from(read.body, "utf8");
-        keptBytes += bytes.length;
-        kept.set(article.id, bytes);
+      if (read.body !== undefined && !read.diagnostics.some((diagnostic) => diagnostic.severity === "error")) {
+        completed.set(article.id, { ...article, body: undefined, bodyHash: read.bodyHash });
+        if (keptBytes < keepBytes) {
+          const bytes = Buffer.from(read.body, "utf8");
+          keptBytes += bytes.length;
+          kept.set(article.id, bytes);
+        }
+        if (record) {
+          const stored = { ...record.article, bodyHash: read.bodyHash };
+          records.set(article.file, { ...record, article: stored, bodyWarnings: read.diagnostics, fingerprint: undefined });
+        }
       }
-      if (record) {
-        const stored = { ...record.article, bodyHash: read.bodyHash };
-        records.set(article.file, { ...record, article: stored, bodyWarnings: read.diagnostics, fingerprint: undefined });
-      }
+      settle.get(article.id)?.();
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(BODY_READS, articles.length) }, readNext));
-  return completed;
+  } finally {
+    // A read that threw (the file changed) ends them all: every article still waiting is settled.
+    for (const resolve of settle.values()) resolve();
+  }
 }
 
 /**
