@@ -1,7 +1,9 @@
 import { cp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { FeedModel } from "../src/model/types.ts";
 import { build } from "../src/pipeline.ts";
+import { hashItems } from "../src/state/feed-state.ts";
 import { FIXED_NOW, article, makeTempDir, makeTempSite } from "./helpers.ts";
 
 /**
@@ -66,6 +68,24 @@ describe("bodies held between their first read and their render (issue 7)", () =
     const bytes = await snapshot(path.join(held, "dist"));
     expect(await snapshot(path.join(reread, "dist"))).toEqual(bytes);
     for (let i = 0; i < 8; i++) expect(bytes["feed.json"]).toContain(`Para ${i} “quoted”.`);
+  });
+});
+
+describe("the state's digest of each feed's items (issue 7)", () => {
+  it("is hashItems of the feed's model, though the build feeds it the JSON Feed's literals", async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 6 }, (_, i) => [
+        `articles/post-${i}.md`,
+        article({ title: `Post ${i}`, date: `2025-05-0${i + 1}`, tags: ["t"], ...(i % 2 === 0 ? {} : { summary: `Summary ${i}.` }) }, `Body ${i} “é” <b>x</b> \\ "q".\n`),
+      ]),
+    );
+    const dir = await makeTempSite(files, { limit: 4, fullContentItems: 2 });
+    const result = await build({ cwd: dir, now: new Date(FIXED_NOW), generateMain: true });
+    const state = JSON.parse(await readFile(path.join(dir, ".wirefeed/state.json"), "utf8")) as { feeds: Record<string, { items: string }> };
+    const model = result.model as FeedModel;
+    expect(model.items.some((item) => item.fullContent) && model.items.some((item) => !item.fullContent)).toBe(true);
+    expect(state.feeds[model.links.json]?.items).toBe(hashItems(model));
+    expect(Object.keys(state.feeds)).toHaveLength(2);
   });
 });
 
