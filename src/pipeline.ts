@@ -9,8 +9,8 @@ import { type Diagnostic, WirefeedError } from "./errors.ts";
 import { resolveMedia } from "./media/resolve-media.ts";
 import { buildModel } from "./model/build-model.ts";
 import { planFeeds, selectArticles } from "./model/plan-feeds.ts";
-import type { Article, FeedListing, FeedModel, MediaCopy, OutputFile, RenderedArticle } from "./model/types.ts";
-import { type WriteFs, openOutputWriter, writeOutputs } from "./output/write.ts";
+import type { Article, FeedItem, FeedListing, FeedModel, MediaCopy, OutputFile, RenderedArticle } from "./model/types.ts";
+import { type DocumentPiece, type WriteFs, openOutputWriter, writeOutputs } from "./output/write.ts";
 import { comparePrevious } from "./previous/compare-previous.ts";
 import { loadPrevious } from "./previous/load-previous.ts";
 import { openRenderCache } from "./cache/render-cache.ts";
@@ -402,7 +402,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const entry = state.feeds[plan.links.json];
     if (entry) stateFeeds[plan.links.json] = entry;
   }
-  const { FORMATS, gateOutput, generateSubscribePage, generateOpml, generateAutodiscoverySnippet } =
+  const { FORMATS, gateOutput, gateJsonFeedPieces, generateSubscribePage, generateOpml, generateAutodiscoverySnippet } =
     generatedPlans.length > 0 ? await loadGenerators() : ({} as Awaited<ReturnType<typeof loadGenerators>>);
   // Dry runs (write: false) return every document; a build that writes returns the main feed and
   // the pages, and drops each other document once it is staged.
@@ -441,20 +441,26 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         for (const format of FORMATS) {
           // In pieces, never joined: a feed of 10,000 full items would be a string of 100 MB or
           // more, copied again to be gated and to be written (issue 7).
-          const parts = format.generateParts(model);
-          gateOutput({
-            path: paths[format.key],
-            kind: format.kind,
-            contents: parts,
-            items: model.items,
-            regenerate: (items) => format.generate({ ...model, items }),
-          });
-          const bytes = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
+          const gate = { path: paths[format.key], items: model.items, regenerate: (items: FeedItem[]) => format.generate({ ...model, items }) };
+          let parts: DocumentPiece[];
+          if (writer && format.generatePieces) {
+            // Each string literal is made, gated and encoded in turn, and let go: a large feed's
+            // literals, as strings, were as large as all its HTML again (issue 7).
+            const document = format.generatePieces(model);
+            const literals: Buffer[] = [];
+            gateJsonFeedPieces({ ...gate, document, take: (literal) => literals.push(Buffer.from(literal, "utf8")) });
+            parts = document.texts.flatMap((text, index) => (index === 0 ? [text] : [literals[index - 1] as Buffer, text]));
+          } else {
+            const text = format.generateParts(model);
+            gateOutput({ ...gate, kind: format.kind, contents: text });
+            parts = text;
+          }
+          const bytes = parts.reduce((sum, part) => sum + (typeof part === "string" ? Buffer.byteLength(part) : part.length), 0);
           overBudget(paths[format.key], bytes);
           const document = { path: paths[format.key], parts, mediaType: format.mediaType };
           writer?.stage(document);
           generatedFiles.push({ path: document.path, mediaType: document.mediaType, bytes });
-          if (keep(position)) files.push(writer ? generateLater(document, () => format.generate(model)) : { path: document.path, contents: parts.join(""), mediaType: document.mediaType });
+          if (keep(position)) files.push(writer ? generateLater(document, () => format.generate(model)) : { path: document.path, contents: (parts as string[]).join(""), mediaType: document.mediaType });
           if (print !== undefined) prints.set(paths[format.key], print);
           // A large document is written out before the next is generated, so the two are never
           // held at once: the write cannot start while this loop runs (issue 7).
@@ -860,6 +866,7 @@ async function loadGenerators() {
   return {
     FORMATS: registry.FORMATS,
     gateOutput: gate.gateOutput,
+    gateJsonFeedPieces: gate.gateJsonFeedPieces,
     generateSubscribePage: subscribe.generateSubscribePage,
     generateOpml: opml.generateOpml,
     generateAutodiscoverySnippet: autodiscovery.generateAutodiscoverySnippet,

@@ -1,4 +1,4 @@
-import type { Author, FeedItem, FeedModel } from "../model/types.ts";
+import type { Author, FeedItem, FeedModel, LazyDocument } from "../model/types.ts";
 import { categoriesOf } from "./categories.ts";
 
 export const JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1";
@@ -21,6 +21,16 @@ const CONTENT = "\uFDD2";
  * document text, string literal, document text, …, document text.
  */
 export function generateJsonFeedParts(model: FeedModel): string[] {
+  const { texts, literal } = generateJsonFeedPieces(model);
+  return texts.flatMap((text, index) => (index === 0 ? [text] : [literal(index - 1), text]));
+}
+
+/**
+ * `generateJsonFeedParts` with each string literal made only when asked for (`literal(n)`, the
+ * literal between texts[n] and texts[n + 1]), so that a build can encode each one and let it go:
+ * the literals of a large feed, held at once, were as large as all its HTML again (issue 7).
+ */
+export function generateJsonFeedPieces(model: FeedModel): LazyDocument {
   const document = {
     version: JSON_FEED_VERSION,
     title: model.title,
@@ -34,10 +44,10 @@ export function generateJsonFeedParts(model: FeedModel): string[] {
     ...(model.hubs.length > 0 ? { hubs: model.hubs.map((url) => ({ type: "WebSub", url })) } : {}),
     items: model.items.map((item) => toJsonItem({ ...item, html: CONTENT }, model.language)),
   };
-  const parts = `${JSON.stringify(document, null, 2)}\n`.split(`"${CONTENT}"`);
+  const texts = `${JSON.stringify(document, null, 2)}\n`.split(`"${CONTENT}"`);
   const withContent = model.items.filter((item) => item.fullContent);
-  if (parts.length !== withContent.length + 1) throw new Error("a JSON Feed content marker is missing or repeated");
-  return parts.flatMap((text, index) => (index === 0 ? [text] : [JSON.stringify((withContent[index - 1] as FeedItem).html), text]));
+  if (texts.length !== withContent.length + 1) throw new Error("a JSON Feed content marker is missing or repeated");
+  return { texts, literal: (index) => JSON.stringify((withContent[index] as FeedItem).html) };
 }
 
 function toJsonItem(item: FeedItem, feedLanguage: string) {

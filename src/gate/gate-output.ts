@@ -1,6 +1,6 @@
 import { WirefeedError } from "../errors.ts";
-import type { FeedItem } from "../model/types.ts";
-import { checkJsonFeed, checkJsonFeedParts } from "./check-json-feed.ts";
+import type { FeedItem, LazyDocument } from "../model/types.ts";
+import { checkJsonFeed, checkJsonFeedParts, isJsonString } from "./check-json-feed.ts";
 import { checkXml } from "./check-xml.ts";
 
 export interface GateInput {
@@ -26,9 +26,36 @@ function problemsOf(kind: "xml" | "json", text: string | readonly string[]): str
  */
 export function gateOutput(input: GateInput): void {
   const problems = problemsOf(input.kind, input.contents);
-  if (problems.length === 0) return;
+  if (problems.length > 0) throw gateFailure(input, problems);
+}
+
+export interface JsonPiecesGateInput extends Omit<GateInput, "kind" | "contents"> {
+  /** The JSON Feed as text around its string literals (`Format.generatePieces`). */
+  document: LazyDocument;
+  /** Given each literal, in order, once it is checked: the caller keeps what it needs of it. */
+  take: (literal: string, index: number) => void;
+}
+
+/**
+ * `gateOutput` of a JSON Feed whose string literals are made one at a time, with the same
+ * verdict as on its pieces (`checkJsonFeedParts`): the text with `""` for each literal gets the
+ * schema check, then each literal is made, checked to be one JSON string and handed to `take`,
+ * so that a large feed's literals are never all held at once (issue 7).
+ */
+export function gateJsonFeedPieces(input: JsonPiecesGateInput): void {
+  const { texts, literal } = input.document;
+  const problems = checkJsonFeed(texts.join('""'));
+  for (let index = 0; index < texts.length - 1; index++) {
+    const piece = literal(index);
+    if (isJsonString(piece)) input.take(piece, index);
+    else problems.push(`piece ${2 * index + 1} is not one JSON string`);
+  }
+  if (problems.length > 0) throw gateFailure({ ...input, kind: "json" }, problems);
+}
+
+function gateFailure(input: Omit<GateInput, "contents">, problems: readonly string[]): WirefeedError {
   const culprit = input.items.find((item) => problemsOf(input.kind, input.regenerate([item])).length > 0);
-  throw new WirefeedError("GATE_FAILED", `generated ${input.path} is not valid: ${problems.slice(0, 3).join("; ")}`, {
+  return new WirefeedError("GATE_FAILED", `generated ${input.path} is not valid: ${problems.slice(0, 3).join("; ")}`, {
     ...(culprit ? { file: culprit.file } : {}),
     hint: "this is a bug in wirefeed: nothing was written. Please report it with the article named above.",
   });

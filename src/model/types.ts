@@ -159,6 +159,16 @@ export interface FeedModel {
   items: FeedItem[];
 }
 
+/**
+ * A document as text around pieces made only when asked for (issue 7): texts[0], literal(0),
+ * texts[1], …, literal(n - 1), texts[n]. The JSON Feed's string literals come this way, so a build
+ * never holds all of a large feed's at once.
+ */
+export interface LazyDocument {
+  texts: string[];
+  literal: (index: number) => string;
+}
+
 export interface OutputFile {
   /** Path inside the output folder, forward slashes. */
   path: string;

@@ -15,7 +15,7 @@ export interface WriteFs {
   mkdir: (dir: string, options: { recursive: true }) => Promise<unknown>;
   readFile: (file: string) => Promise<Buffer>;
   /** Create `file` with these bytes, or with the UTF-8 of these pieces one after another. */
-  writeFile: (file: string, data: Uint8Array | readonly string[]) => Promise<void>;
+  writeFile: (file: string, data: Uint8Array | readonly DocumentPiece[]) => Promise<void>;
   rename: (from: string, to: string) => Promise<void>;
   rm: (file: string, options: { force: true }) => Promise<void>;
   readdir: (dir: string) => Promise<string[]>;
@@ -80,10 +80,13 @@ export interface OutputWriter {
   abort(): Promise<void>;
 }
 
+/** A piece of a document: text, or its UTF-8 already encoded. */
+export type DocumentPiece = string | Uint8Array;
+
 /** A text document in pieces (issue 7: a feed of 10,000 full items is never one string). */
 export interface DocumentParts {
   path: string;
-  parts: readonly string[];
+  parts: readonly DocumentPiece[];
   mediaType: string;
 }
 
@@ -95,10 +98,10 @@ const WRITE_CHUNK = 4 << 20;
  * left to write (a build writes hundreds of small documents, and every buffer counts towards the
  * memory that decides when V8 collects garbage). Each piece is encoded straight into the buffer
  * (issue 7: joining the pieces into a string first cost as much as encoding it); a piece larger
- * than WRITE_CHUNK is a buffer of its own.
+ * than WRITE_CHUNK is a buffer of its own. A piece given as bytes is UTF-8 already, and copied.
  */
-export function* groupParts(parts: readonly string[]): Generator<Buffer> {
-  const sizes = parts.map((part) => Buffer.byteLength(part, "utf8"));
+export function* groupParts(parts: readonly DocumentPiece[]): Generator<Buffer> {
+  const sizes = parts.map((part) => (typeof part === "string" ? Buffer.byteLength(part, "utf8") : part.length));
   let left = sizes.reduce((sum, size) => sum + size, 0);
   let buffer = Buffer.allocUnsafe(Math.min(WRITE_CHUNK, left));
   let used = 0;
@@ -106,14 +109,31 @@ export function* groupParts(parts: readonly string[]): Generator<Buffer> {
   // share is encoded as one character, as in the joined text.
   let carried = "";
   for (let index = 0; index <= parts.length; index++) {
-    let part = carried + (parts[index] ?? "");
-    let size = carried === "" ? (sizes[index] ?? 0) : Buffer.byteLength(part, "utf8");
-    carried = "";
-    const last = part.charCodeAt(part.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff && index < parts.length) {
-      carried = part.slice(-1);
-      part = part.slice(0, -1);
-      size = Buffer.byteLength(part, "utf8");
+    const next = parts[index] ?? "";
+    let part: string | Uint8Array;
+    let size: number;
+    if (typeof next === "string") {
+      part = carried + next;
+      size = carried === "" ? (sizes[index] ?? 0) : Buffer.byteLength(part, "utf8");
+      carried = "";
+      const last = part.charCodeAt(part.length - 1);
+      if (last >= 0xd800 && last <= 0xdbff && index < parts.length) {
+        carried = part.slice(-1);
+        part = part.slice(0, -1);
+        size = Buffer.byteLength(part, "utf8");
+      }
+    } else {
+      // Bytes begin with no low surrogate: a carried high one is a lone one, encoded on its own
+      // (as U+FFFD, as in the joined text), before them.
+      if (carried !== "") {
+        index--;
+        part = carried;
+        size = Buffer.byteLength(part, "utf8");
+        carried = "";
+      } else {
+        part = next;
+        size = next.length;
+      }
     }
     if (size > buffer.length - used) {
       if (used > 0) yield buffer.subarray(0, used);
@@ -121,20 +141,24 @@ export function* groupParts(parts: readonly string[]): Generator<Buffer> {
       used = 0;
       if (size > WRITE_CHUNK) {
         left -= size;
-        yield Buffer.from(part, "utf8");
+        yield typeof part === "string" ? Buffer.from(part, "utf8") : Buffer.from(part);
         buffer = Buffer.allocUnsafe(0);
         continue;
       }
       // `left` counts a split pair's halves as 3 bytes each, so it is never short of what is left.
       buffer = Buffer.allocUnsafe(Math.min(WRITE_CHUNK, Math.max(left, size)));
     }
-    used += buffer.write(part, used, "utf8");
+    if (typeof part === "string") used += buffer.write(part, used, "utf8");
+    else {
+      buffer.set(part, used);
+      used += part.length;
+    }
   }
   if (used > 0) yield buffer.subarray(0, used);
 }
 
 /** Whether `bytes` are exactly the UTF-8 of the pieces, one after another. */
-function holdsParts(bytes: Buffer, parts: readonly string[]): boolean {
+function holdsParts(bytes: Buffer, parts: readonly DocumentPiece[]): boolean {
   let offset = 0;
   for (const chunk of groupParts(parts)) {
     if (offset + chunk.length > bytes.length || !chunk.equals(bytes.subarray(offset, offset + chunk.length))) return false;

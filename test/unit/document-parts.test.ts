@@ -4,9 +4,10 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { contentMarker, fillContent, finishXml, finishXmlParts } from "../../src/formats/feed-workarounds.ts";
-import { generateJsonFeed, generateJsonFeedParts } from "../../src/formats/json-feed.ts";
+import { generateJsonFeed, generateJsonFeedParts, generateJsonFeedPieces } from "../../src/formats/json-feed.ts";
 import { checkJsonFeed, checkJsonFeedParts, isJsonString } from "../../src/gate/check-json-feed.ts";
 import { checkXml, isCdataContent } from "../../src/gate/check-xml.ts";
+import { gateJsonFeedPieces } from "../../src/gate/gate-output.ts";
 import { groupParts, openOutputWriter } from "../../src/output/write.ts";
 import type { FeedItem, FeedModel } from "../../src/model/types.ts";
 
@@ -45,19 +46,10 @@ describe("a document in pieces (issue 7)", () => {
 
   it("a JSON Feed in pieces joins to the canonical two-space JSON of its own content, HTML included", () => {
     const item = (fields: { title: string; html: string; fullContent: boolean }, index: number): FeedItem => ({
+      ...baseItem,
       id: `https://example.com/${index}`,
       url: `https://example.com/${index}`,
       permalink: `https://example.com/${index}`,
-      summary: "S",
-      published: new Date(0),
-      updated: new Date(0),
-      authors: [{ name: "A" }],
-      tags: [],
-      section: undefined,
-      image: undefined,
-      enclosure: undefined,
-      lang: undefined,
-      file: "articles/a.md",
       ...fields,
     });
     fc.assert(
@@ -72,6 +64,12 @@ describe("a document in pieces (issue 7)", () => {
         // The gate in pieces agrees with the gate on the whole, and every odd piece is a literal.
         expect(checkJsonFeedParts(parts)).toEqual(checkJsonFeed(whole));
         parts.forEach((part, index) => expect(isJsonString(part)).toBe(index % 2 === 1));
+        // The same pieces with each literal made only when asked for, and gated as it is made.
+        const lazy = generateJsonFeedPieces(model);
+        expect(lazy.texts.flatMap((piece, index) => (index === 0 ? [piece] : [lazy.literal(index - 1), piece]))).toEqual(parts);
+        const taken: string[] = [];
+        gateJsonFeedPieces({ path: "feed.json", document: lazy, items: model.items, regenerate: (items) => generateJsonFeed({ ...model, items }), take: (literal) => taken.push(literal) });
+        expect(taken).toEqual(parts.filter((_part, index) => index % 2 === 1));
       }),
       { numRuns: 300 },
     );
@@ -83,6 +81,49 @@ describe("a document in pieces (issue 7)", () => {
     expect(checkJsonFeedParts(parts)).toEqual([]);
     const broken = [parts[0] as string, '"a", "b"', ...parts.slice(1)];
     expect(checkJsonFeedParts(broken)).toContain("piece 1 is not one JSON string");
+  });
+
+  it("the JSON gate of literals made one at a time fails the same way, and names the article", () => {
+    const items = ["a.md", "b.md", "c.md"].map((file, index) => ({ ...baseItem, id: `https://example.com/${index}`, file, html: `<p>${index}</p>`, fullContent: true }));
+    const model = { ...baseModel, items };
+    const good = generateJsonFeedPieces(model);
+    // A generator bug that let the second literal out as something else than one JSON string.
+    const document = { texts: good.texts, literal: (index: number) => (index === 1 ? '"a", "b"' : good.literal(index)) };
+    const parts = document.texts.flatMap((text, index) => (index === 0 ? [text] : [document.literal(index - 1), text]));
+    expect(checkJsonFeedParts(parts)).toEqual(["piece 3 is not one JSON string"]);
+    const regenerate = (only: FeedItem[]) => (only[0]?.file === "b.md" ? parts.join("") : generateJsonFeed({ ...model, items: only }));
+    expect(() => gateJsonFeedPieces({ path: "feed.json", document, items, regenerate, take: () => {} })).toThrow(
+      expect.objectContaining({ code: "GATE_FAILED", file: "b.md", message: "generated feed.json is not valid: piece 3 is not one JSON string" }),
+    );
+    // A skeleton the schema refuses fails before any literal is taken for good.
+    expect(() => gateJsonFeedPieces({ path: "feed.json", document: { ...good, texts: ["{}", ...good.texts.slice(1)] }, items, regenerate, take: () => {} })).toThrow(
+      expect.objectContaining({ code: "GATE_FAILED" }),
+    );
+  });
+
+  it("encodes pieces given as UTF-8 bytes among text pieces as the joined text", () => {
+    // Bytes come from a JSON literal: they never begin with a lone low surrogate.
+    const textPiece = fc.oneof(piece, fc.string({ maxLength: 4 }), fc.constantFrom("\uD83D", "\uDE00", "a\uD83D"));
+    const bytesPiece = fc.oneof(piece, fc.string({ maxLength: 4 })).filter((value) => !/^[\uDC00-\uDFFF]/.test(value));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(textPiece.map((value) => ({ value, bytes: false })), bytesPiece.map((value) => ({ value, bytes: true }))), { maxLength: 10 }), (pieces) => {
+        const parts = pieces.map(({ value, bytes }) => (bytes ? Buffer.from(value, "utf8") : value));
+        // Text pieces in a row are joined (a surrogate pair they share is one character); a bytes
+        // piece stands for its own encoding, so a high surrogate just before it stays alone.
+        const out: Buffer[] = [];
+        let text = "";
+        for (const { value, bytes } of pieces) {
+          if (!bytes) text += value;
+          else {
+            out.push(Buffer.from(text, "utf8"), Buffer.from(value, "utf8"));
+            text = "";
+          }
+        }
+        const expected = Buffer.concat([...out, Buffer.from(text, "utf8")]);
+        expect(Buffer.concat([...groupParts(parts)]).equals(expected)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("isJsonString agrees with JSON.parse on any text, and copes with a long one", () => {
@@ -171,6 +212,23 @@ describe("a document in pieces (issue 7)", () => {
     for (const chunk of chunks) expect(chunk.buffer.byteLength).toBeLessThanOrEqual(bytes.length);
   });
 
+  it("writes pieces given as bytes, and finds a file that holds them unchanged", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "wirefeed-bytes-"));
+    dirs.push(dir);
+    const parts = ['{"a": ', Buffer.from('"é😀\\n"', "utf8"), ', "b": ', Buffer.from('"x"', "utf8"), "}\n"];
+    const want = Buffer.from('{"a": "é😀\\n", "b": "x"}\n', "utf8");
+    const first = openOutputWriter(dir);
+    first.stage({ path: "feed.json", parts, mediaType: "application/feed+json" });
+    expect((await first.commit()).written).toEqual(["feed.json"]);
+    expect((await readFile(path.join(dir, "feed.json"))).equals(want)).toBe(true);
+    const again = openOutputWriter(dir);
+    again.stage({ path: "feed.json", parts, mediaType: "application/feed+json" });
+    expect(await again.commit()).toEqual({ written: [], unchanged: ["feed.json"] });
+    const changed = openOutputWriter(dir);
+    changed.stage({ path: "feed.json", parts: [...parts.slice(0, 3), Buffer.from('"y"', "utf8"), "}\n"], mediaType: "application/feed+json" });
+    expect((await changed.commit()).written).toEqual(["feed.json"]);
+  });
+
   it("writes a document's pieces as its bytes, and leaves a file that already holds them untouched", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "wirefeed-parts-"));
     dirs.push(dir);
@@ -203,6 +261,25 @@ describe("a document in pieces (issue 7)", () => {
     }
   });
 });
+
+const baseItem: FeedItem = {
+  id: "https://example.com/0",
+  url: "https://example.com/0",
+  permalink: "https://example.com/0",
+  title: "T",
+  summary: "S",
+  html: "",
+  fullContent: true,
+  published: new Date(0),
+  updated: new Date(0),
+  authors: [{ name: "A" }],
+  tags: [],
+  section: undefined,
+  image: undefined,
+  enclosure: undefined,
+  lang: undefined,
+  file: "articles/a.md",
+};
 
 const links = { rss: "https://example.com/rss.xml", atom: "https://example.com/atom.xml", json: "https://example.com/feed.json" };
 const baseModel: FeedModel = {
