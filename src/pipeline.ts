@@ -300,11 +300,19 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     throwIfErrors(diagnostics, "the articles");
   };
   if (!readWhileRendering) await awaitBodies();
+  /**
+   * A failure while the bodies are still being read waits for them (no read outlives the build),
+   * and a problem in them is the error reported, as when they are checked first.
+   */
+  const failAfterBodies = async (error: unknown): Promise<never> => {
+    if (readWhileRendering) await awaitBodies();
+    throw error;
+  };
   const current = (article: Article) => completed.get(article.id) ?? article;
 
   // The state records what was published: a build with drafts or future articles (a preview
   // of what is not out yet) neither reads nor writes it, so it cannot move the real feeds' dates.
-  const state = stateFile === undefined ? EMPTY_STATE : await loadState(root, stateFile);
+  const state = stateFile === undefined ? EMPTY_STATE : await loadState(root, stateFile).catch(failAfterBodies);
   const pathsOf = (plan: FeedPlan) => ({ rss: plan.dir + config.files.rss, atom: plan.dir + config.files.atom, json: plan.dir + config.files.json });
 
   const listings: FeedListing[] = plans
@@ -403,7 +411,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (entry) stateFeeds[plan.links.json] = entry;
   }
   const { FORMATS, gateOutput, gateJsonFeedPieces, generateSubscribePage, generateOpml, generateAutodiscoverySnippet } =
-    generatedPlans.length > 0 ? await loadGenerators() : ({} as Awaited<ReturnType<typeof loadGenerators>>);
+    generatedPlans.length > 0 ? await loadGenerators().catch(failAfterBodies) : ({} as Awaited<ReturnType<typeof loadGenerators>>);
   // Dry runs (write: false) return every document; a build that writes returns the main feed and
   // the pages, and drops each other document once it is staged.
   const keep = (position: number) => options.write === false || position === 0;
@@ -482,7 +490,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     });
   } catch (error) {
     await writer?.abort();
-    throw error;
+    return failAfterBodies(error);
   }
   const sortedState: FeedState = { version: 1, feeds: Object.fromEntries(Object.entries(stateFeeds).sort(([a], [b]) => (a < b ? -1 : 1))) };
   const main = feeds[0]?.model;

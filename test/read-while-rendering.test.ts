@@ -11,7 +11,7 @@ import { FIXED_NOW, article, makeTempDir, makeTempSite } from "./helpers.ts";
  * before anything is modelled or staged.
  */
 
-const reads = vi.hoisted(() => ({ count: 0, holdAt: Number.POSITIVE_INFINITY, release: Promise.resolve() }));
+const reads = vi.hoisted(() => ({ count: 0, holdAt: Number.POSITIVE_INFINITY, release: Promise.resolve(), delayMs: 0 }));
 
 vi.mock("../src/content/load.ts", async (importOriginal) => {
   const real = await importOriginal<typeof import("../src/content/load.ts")>();
@@ -20,6 +20,7 @@ vi.mock("../src/content/load.ts", async (importOriginal) => {
     readArticleBody: async (...args: Parameters<typeof real.readArticleBody>) => {
       reads.count++;
       if (reads.count === reads.holdAt) await reads.release;
+      if (reads.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, reads.delayMs));
       return real.readArticleBody(...args);
     },
   };
@@ -97,5 +98,37 @@ describe("reading bodies while the first articles render (issue 7)", () => {
     const named = error.diagnostics.filter((diagnostic) => diagnostic.severity === "error").map((diagnostic) => diagnostic.file);
     expect(named).toEqual(["articles/long-003.md", "articles/long-190.md"]);
     expect(await snapshot(path.join(dir, "dist"))).toEqual({ "rss.xml": "published before\n" });
+  });
+
+  // Found in review: marked overflows its stack on 5,000 nested quotes, a real render failure.
+  const filler = `\n\n${"Filler text. ".repeat(300)}\n`;
+  const deep = article({ title: "Deep", date: "2025-06-01" }, `${">".repeat(5000)} x${filler}`);
+  const bad = Buffer.concat([Buffer.from(article({ title: "Bad", date: "2025-01-01" }, `Bad body${filler}`)), Buffer.from([0xe9, 0x0a])]);
+
+  for (const cache of [true, false]) {
+    it(`reports a bad body, not a render failure that came first (cache ${cache ? "on" : "off"})`, async () => {
+      // The newest article fails to render in the first batch; the bad body is the oldest one's.
+      const dir = await makeTempSite({ "articles/deep.md": deep, "articles/bad.md": bad }, { limit: 1, archive: true, archivePageSize: 1 });
+      const failure = await build({ cwd: dir, now: new Date(FIXED_NOW), cache, batchArticles: 1, renderWorkers: 0 }).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: "CONTENT_INVALID" });
+      expect((failure as WirefeedError).diagnostics.map((diagnostic) => diagnostic.file)).toEqual(["articles/bad.md"]);
+    });
+  }
+
+  it("reads no body after the build has failed", async () => {
+    const files: Record<string, string | Buffer> = { "articles/a-deep.md": deep };
+    for (let i = 0; i < 60; i++) files[`articles/long-${String(i).padStart(3, "0")}.md`] = article({ title: `L${i}`, date: "2025-01-01", tags: ["t"] }, `Body ${i}${filler}`);
+    const dir = await makeTempSite(files, { limit: 1, archive: true, archivePageSize: 1 });
+    reads.count = 0;
+    reads.delayMs = 2;
+    try {
+      const failure = await build({ cwd: dir, now: new Date(FIXED_NOW), cache: false, batchArticles: 1, renderWorkers: 0 }).catch((error: unknown) => error);
+      expect((failure as Error).message).toMatch(/a-deep\.md: could not render the article/);
+      expect(reads.count).toBe(61);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(reads.count).toBe(61);
+    } finally {
+      reads.delayMs = 0;
+    }
   });
 });
