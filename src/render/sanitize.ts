@@ -1,4 +1,5 @@
-import sanitizeHtml from "sanitize-html";
+import { createRequire } from "node:module";
+import type SanitizeHtml from "sanitize-html";
 import { stripXmlInvalid } from "../fields.ts";
 
 export interface SanitizeSettings {
@@ -48,8 +49,33 @@ function rewriteUrls(attribs: Record<string, string>, base: string): Record<stri
   return out;
 }
 
+/**
+ * sanitize-html, loaded the first time some HTML needs it: most Markdown takes the path that works
+ * out its result without it (`sanitizeArticle`), and loading it (with htmlparser2 and postcss)
+ * cost every build that renders anything about 40 ms (issue 7: a warm rebuild renders one article).
+ */
+let sanitizeHtmlModule: typeof SanitizeHtml | undefined;
+function sanitizeHtml(html: string, options: SanitizeHtml.IOptions): string {
+  sanitizeHtmlModule ??= createRequire(import.meta.url)("sanitize-html") as typeof SanitizeHtml;
+  return sanitizeHtmlModule(html, options);
+}
+
+/**
+ * sanitize-html's `defaults.allowedTags` and `defaults.selfClosing`, as
+ * of the version in package.json; a test holds them to the library's, so an upgrade that changes
+ * them fails it rather than changing the output unseen.
+ */
+export const SANITIZE_HTML_DEFAULT_TAGS: readonly string[] = [
+  "address", "article", "aside", "footer", "header", "h1", "h2", "h3", "h4", "h5", "h6", "hgroup", "main", "nav", "section",
+  "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "hr", "li", "menu", "ol", "p", "pre", "ul", "a", "abbr", "b",
+  "bdi", "bdo", "br", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "rb", "rp", "rt", "rtc", "ruby", "s", "samp",
+  "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "caption", "col", "colgroup", "table", "tbody", "td",
+  "tfoot", "th", "thead", "tr",
+];
+export const SANITIZE_HTML_SELF_CLOSING: readonly string[] = ["img", "br", "hr", "area", "base", "basefont", "input", "link", "meta"];
+
 const ALLOWED_TAGS: readonly string[] = [
-  ...sanitizeHtml.defaults.allowedTags,
+  ...SANITIZE_HTML_DEFAULT_TAGS,
   "img", "picture", "source", "video", "audio", "track", "figure", "figcaption",
   "details", "summary", "del", "ins", "sup", "sub", "input", "iframe",
 ];
@@ -83,7 +109,7 @@ export function sanitizeArticleHtml(html: string, permalink: string, settings: S
   const transformTags = {
     "*": (tagName: string, attribs: Record<string, string>) => ({ tagName, attribs: rewriteUrls(attribs, permalink) }),
   };
-  const options: sanitizeHtml.IOptions = settings.sanitize
+  const options: SanitizeHtml.IOptions = settings.sanitize
     ? {
         allowedTags: [...ALLOWED_TAGS],
         allowedAttributes: Object.fromEntries(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, names]) => [tag, [...names]])),
@@ -132,7 +158,7 @@ const DECODED: Readonly<Record<string, string>> = { "&amp;": "&", "&lt;": "<", "
 const KEPT_TAGS = new Set(ALLOWED_TAGS);
 const KEPT_ATTRIBUTES = new Map(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, names]) => [tag, new Set(names)]));
 /** Elements marked writes with no end tag; sanitize-html writes them as `<x />`. */
-const VOID_TAGS = new Set(["img", "br", "hr", "input"].filter((tag) => sanitizeHtml.defaults.selfClosing.includes(tag)));
+const VOID_TAGS = new Set(["img", "br", "hr", "input"].filter((tag) => SANITIZE_HTML_SELF_CLOSING.includes(tag)));
 /** Attributes marked writes empty, and how sanitize-html writes them then. */
 const EMPTY_ATTRIBUTES: Readonly<Record<string, string>> = { alt: ' alt=""', checked: " checked", disabled: " disabled" };
 
