@@ -12,8 +12,10 @@ function readImports(): Map<string, string[]> {
     const text = readFileSync(path.join(SRC, file), "utf8");
     const specifiers = [
       ...[...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gms)].map((match) => match[1] as string),
-      // Dynamic imports (modules loaded only when needed) obey the same rules.
+      // Dynamic imports (modules loaded only when needed) obey the same rules, and so do modules
+      // required on first use: `require("x")`, or `createRequire(import.meta.url)("x")`.
       ...[...text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)].map((match) => match[1] as string),
+      ...[...text.matchAll(/(?:\brequire|\bcreateRequire\([^)]*\))\(\s*"([^"]+)"\s*\)/g)].map((match) => match[1] as string),
     ];
     map.set(file.split(path.sep).join("/"), specifiers);
   }
@@ -54,6 +56,8 @@ describe("architecture (ARCHITECTURE.md, import rules)", () => {
   it("reads the source tree", () => {
     expect(imports.size).toBeGreaterThan(30);
     expect(imports.get("pipeline.ts")).toContain("./formats/registry.ts");
+    // sanitize-html is required on first use, not imported.
+    expect(imports.get("render/sanitize.ts")?.filter((specifier) => specifier === "sanitize-html")).toHaveLength(2);
   });
 
   it("each third-party package has its one importer", () => {

@@ -6,7 +6,9 @@ import { SANITIZE_HTML_DEFAULT_TAGS, SANITIZE_HTML_SELF_CLOSING } from "../../sr
 
 /**
  * Issue 7: sanitize-html (with htmlparser2 and postcss) is loaded only when some HTML needs it;
- * most Markdown is sanitized without it. Its own file, so that no other test has loaded it first.
+ * most Markdown is sanitized without it. Its own file, so that no other test has loaded it first:
+ * this relies on vitest's default isolation of each test file (`--no-isolate` would share the
+ * module cache with other files and fail the first test).
  */
 const require = createRequire(import.meta.url);
 const loaded = () => Object.keys(require.cache).some((file) => file.includes(`${path.sep}sanitize-html${path.sep}`));
