@@ -1,8 +1,7 @@
 import { availableParallelism } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { WirefeedError } from "../errors.ts";
+import { workerEntry } from "../worker-entry.ts";
 import type { Article, RenderedArticle } from "../model/types.ts";
 import type { SanitizeSettings } from "./sanitize.ts";
 
@@ -131,29 +130,6 @@ function renderFailure(file: string, cause: unknown): Error {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * The worker entry beside this module, with this module's extension: `render-worker.ts` under
- * tsx, `render-worker.js` or `.mjs` once compiled or bundled (a bundler emits it as a second
- * entry point into the same folder). Node 20 ignores `--import tsx` in a worker's execArgv
- * (nodejs/node#47747), so under tsx the worker starts from a two-line script that registers
- * tsx's loader first.
- */
-function workerEntry(): { filename: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  const extension = path.extname(fileURLToPath(here));
-  const entry = new URL(`./render-worker${extension}`, here);
-  if (extension !== ".ts" && extension !== ".mts") return { filename: entry, eval: false };
-  let tsxApi: string;
-  try {
-    tsxApi = import.meta.resolve("tsx/esm/api");
-  } catch {
-    // No tsx: a runtime that runs .ts itself (Node 22.6+ with type stripping) loads the entry.
-    return { filename: entry, eval: false };
-  }
-  const script = `import(${JSON.stringify(tsxApi)}).then((api) => api.register()).then(() => import(${JSON.stringify(entry.href)}));`;
-  return { filename: script, eval: true };
-}
-
 interface Job {
   /** Indices into the input articles. */
   indices: number[];
@@ -171,7 +147,7 @@ async function renderOnWorkers(
   const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(misses.length / (count * 8))));
   const jobs: Job[] = [];
   for (let start = 0; start < misses.length; start += size) jobs.push({ indices: misses.slice(start, start + size) });
-  const { filename, eval: isScript } = workerEntry();
+  const { filename, eval: isScript } = workerEntry("render", import.meta.url);
   const workers: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
