@@ -38,13 +38,14 @@
  * src/cache/ does, works the same from lib/).
  *
  * Workers. A worker_threads entry is a file named src/**\/<name>-worker.ts (today
- * src/render/render-worker.ts). Each one is bundled on its own into lib/<name>-worker.mjs, next
- * to lib/wirefeed.mjs, so two worker files may not share a name. The code that starts it resolves
- * it with the extension of its own module, ".ts" under tsx and ".mjs" compiled, as
- * src/render/render-articles.ts does:
+ * src/render/render-worker.ts and src/documents/document-worker.ts). Each one is bundled on its
+ * own into lib/<name>-worker.mjs, next to lib/wirefeed.mjs, so two worker files may not share a
+ * name. The code that starts it resolves it with the extension of its own module, ".ts" under
+ * tsx and ".mjs" compiled, as src/worker-entry.ts does for the module that passes its
+ * import.meta.url:
  *
- *   const extension = path.extname(fileURLToPath(import.meta.url)); // ".ts" or ".mjs"
- *   new Worker(new URL(`./render-worker${extension}`, import.meta.url));
+ *   const extension = path.extname(fileURLToPath(here)); // ".ts" or ".mjs"
+ *   new Worker(new URL(`./render-worker${extension}`, here));
  *
  * That works from src/render/ (tsx) and from lib/ (compiled), because the worker sits next to
  * its spawner in both: every chunk of the CLI is written to lib/ itself, never a subfolder. A

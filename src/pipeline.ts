@@ -1,4 +1,5 @@
 import path from "node:path";
+import { availableParallelism } from "node:os";
 import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { type ConfigOverrides, type LoadedConfig, loadConfig } from "./config/load.ts";
@@ -9,8 +10,10 @@ import { type Diagnostic, WirefeedError } from "./errors.ts";
 import { resolveMedia } from "./media/resolve-media.ts";
 import { buildModel } from "./model/build-model.ts";
 import { planFeeds, selectArticles } from "./model/plan-feeds.ts";
-import type { Article, FeedItem, FeedListing, FeedModel, MediaCopy, OutputFile, RenderedArticle } from "./model/types.ts";
-import { type DocumentPiece, type WriteFs, openOutputWriter, writeOutputs } from "./output/write.ts";
+import type { Article, FeedListing, FeedModel, MediaCopy, OutputFile, RenderedArticle } from "./model/types.ts";
+import { type WriteFs, openOutputWriter, writeOutputs } from "./output/write.ts";
+import { type DocumentPool, openDocumentPool } from "./documents/document-pool.ts";
+import type { GeneratedDocument } from "./documents/generate-document.ts";
 import { comparePrevious } from "./previous/compare-previous.ts";
 import { loadPrevious } from "./previous/load-previous.ts";
 import { openRenderCache } from "./cache/render-cache.ts";
@@ -76,6 +79,12 @@ export interface BuildOptions {
   bodyBytesKept?: number;
   /** Render worker threads; 0 renders on the main thread. Default: by the articles to render and the cores (`renderArticles`). */
   renderWorkers?: number;
+  /**
+   * Document worker threads, which make feeds the build does not return: 0 makes every document
+   * on the main thread. Default: one per core but one when some batch has POOL_MIN_FEEDS feeds
+   * or more (none for a dry run, or on one core).
+   */
+  documentWorkers?: number;
 }
 
 /** One feed as built, with its file in each format. */
@@ -410,13 +419,40 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const entry = state.feeds[plan.links.json];
     if (entry) stateFeeds[plan.links.json] = entry;
   }
-  const { FORMATS, gateOutput, gateJsonFeedPieces, generateSubscribePage, generateOpml, generateAutodiscoverySnippet } =
+  const { FORMATS, gateOutput, generateDocument, generateSubscribePage, generateOpml, generateAutodiscoverySnippet } =
     generatedPlans.length > 0 ? await loadGenerators().catch(failAfterBodies) : ({} as Awaited<ReturnType<typeof loadGenerators>>);
   // Dry runs (write: false) return every document; a build that writes returns the main feed and
   // the pages, and drops each other document once it is staged.
   const keep = (position: number) => options.write === false || position === 0;
   const writer = options.write === false ? undefined : openOutputWriter(outDir, options.fs);
+  /** Document worker threads for batches of up to `feeds` feeds: none for a dry run or small batches. */
+  const documentWorkers = (feeds: number) =>
+    options.documentWorkers ?? (writer && feeds >= POOL_MIN_FEEDS && availableParallelism() > 1 ? availableParallelism() - 1 : 0);
+  let pool: DocumentPool | undefined;
+  /** Stage one feed's documents (FORMATS order) and record what the build index and the result need of them. */
+  const stageFeed = async (entry: { plan: FeedPlan; position: number }, model: FeedModel, state: FeedState, documents: readonly GeneratedDocument[]) => {
+    const { plan, position } = entry;
+    const paths = pathsOf(plan);
+    // The fingerprint the next build computes when nothing changes: with the state recorded now.
+    // Only the build index uses it (and without the cache a body may not be digested yet).
+    const print = index ? printOf(plan, stateFile === undefined ? undefined : state.feeds[plan.links.json]) : undefined;
+    for (const [at, format] of FORMATS.entries()) {
+      const { parts, bytes } = documents[at] as GeneratedDocument;
+      overBudget(paths[format.key], bytes);
+      const document = { path: paths[format.key], parts, mediaType: format.mediaType };
+      writer?.stage(document);
+      generatedFiles.push({ path: document.path, mediaType: document.mediaType, bytes });
+      if (keep(position)) files.push(writer ? generateLater(document, () => format.generate(model)) : { path: document.path, contents: (parts as string[]).join(""), mediaType: document.mediaType });
+      if (print !== undefined) prints.set(paths[format.key], print);
+      // A large document is written out before the next is generated, so the two are never
+      // held at once: the write cannot start while the caller's loop runs (issue 7).
+      if (bytes >= FLUSH_AFTER_BYTES) await writer?.flush();
+    }
+  };
   try {
+    // Started before the first render, so that they have loaded by the time the first feeds are made.
+    const workers = documentWorkers(Math.max(0, ...batches.map((batch) => batch.length)));
+    if (writer && workers > 0) pool = openDocumentPool(workers);
     for (const batch of batches) {
       const ids = new Set(batch.flatMap((entry) => entry.plan.articleIds));
       const offset = rendered;
@@ -439,42 +475,36 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       );
       byArticle.clear();
       Object.assign(stateFeeds, applied.state.feeds);
+      // Feeds the main thread does not keep go to document workers when the batch has enough of
+      // them to pay for starting the workers; the main thread makes one itself whenever every
+      // worker is busy. Whoever makes them, they are staged in plan order (issue 7).
+      const onWorkers = pool !== undefined;
+      const outcomes: (Outcome | undefined)[] = [];
+      let staged = 0;
+      const stageSettled = async (all: boolean) => {
+        while (staged < outcomes.length && (all || (outcomes[staged] as Outcome).settled)) {
+          const documents = await (outcomes[staged] as Outcome).documents;
+          // Let go once staged: the writer holds the documents until they are written.
+          outcomes[staged] = undefined;
+          await stageFeed(batch[staged] as (typeof batch)[number], applied.models[staged] as FeedModel, applied.state, documents);
+          staged++;
+        }
+      };
       for (const [at, { plan, position }] of batch.entries()) {
         const model = applied.models[at] as FeedModel;
-        const paths = pathsOf(plan);
         if (keep(position)) (feeds[position] as BuiltFeed).model = model;
-        // The fingerprint the next build computes when nothing changes: with the state recorded now.
-        // Only the build index uses it (and without the cache a body may not be digested yet).
-        const print = index ? printOf(plan, stateFile === undefined ? undefined : applied.state.feeds[plan.links.json]) : undefined;
-        for (const format of FORMATS) {
-          // In pieces, never joined: a feed of 10,000 full items would be a string of 100 MB or
-          // more, copied again to be gated and to be written (issue 7).
-          const gate = { path: paths[format.key], items: model.items, regenerate: (items: FeedItem[]) => format.generate({ ...model, items }) };
-          let parts: DocumentPiece[];
-          if (writer && format.generatePieces) {
-            // Each string literal is made, gated and encoded in turn, and let go: a large feed's
-            // literals, as strings, were as large as all its HTML again (issue 7).
-            const document = format.generatePieces(model);
-            const literals: Buffer[] = [];
-            gateJsonFeedPieces({ ...gate, document, take: (literal) => literals.push(Buffer.from(literal, "utf8")) });
-            parts = document.texts.flatMap((text, index) => (index === 0 ? [text] : [literals[index - 1] as Buffer, text]));
-          } else {
-            const text = format.generateParts(model);
-            gateOutput({ ...gate, kind: format.kind, contents: text });
-            parts = text;
-          }
-          const bytes = parts.reduce((sum, part) => sum + (typeof part === "string" ? Buffer.byteLength(part) : part.length), 0);
-          overBudget(paths[format.key], bytes);
-          const document = { path: paths[format.key], parts, mediaType: format.mediaType };
-          writer?.stage(document);
-          generatedFiles.push({ path: document.path, mediaType: document.mediaType, bytes });
-          if (keep(position)) files.push(writer ? generateLater(document, () => format.generate(model)) : { path: document.path, contents: (parts as string[]).join(""), mediaType: document.mediaType });
-          if (print !== undefined) prints.set(paths[format.key], print);
-          // A large document is written out before the next is generated, so the two are never
-          // held at once: the write cannot start while this loop runs (issue 7).
-          if (bytes >= FLUSH_AFTER_BYTES) await writer?.flush();
-        }
+        const onWorker = pool !== undefined && !keep(position) && model.items.length <= POOL_MAX_ITEMS && pool.hasRoom();
+        const paths = pathsOf(plan);
+        outcomes.push(
+          onWorker
+            ? track((pool as DocumentPool).generate(model, paths).then((encoded) => encoded.map((bytes) => ({ parts: [bytes], bytes: bytes.length }))))
+            : makeHere(() => FORMATS.map((format) => generateDocument(format, model, paths[format.key], { encodeLiterals: writer !== undefined }))),
+        );
+        // A turn of the event loop after each feed made here, so that workers' results come in.
+        if (!onWorker && onWorkers) await nextTurn();
+        await stageSettled(false);
       }
+      await stageSettled(true);
 
       // Written out before the next batch is rendered, so its documents can be let go.
       await writer?.flush();
@@ -489,9 +519,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
     });
   } catch (error) {
+    await pool?.close();
     await writer?.abort();
     return failAfterBodies(error);
   }
+  await pool?.close();
   const sortedState: FeedState = { version: 1, feeds: Object.fromEntries(Object.entries(stateFeeds).sort(([a], [b]) => (a < b ? -1 : 1))) };
   const main = feeds[0]?.model;
   if (main) {
@@ -756,6 +788,52 @@ const BATCH_ARTICLES = 4000;
 const FLUSH_AFTER_BYTES = 8_000_000;
 
 /**
+ * Fewest feeds in a batch before document workers are started by default. Starting two costs
+ * about 0.2 s, and a feed of 20 full items about 8 ms to make on the main thread (issue 7).
+ */
+const POOL_MIN_FEEDS = 48;
+
+/**
+ * Most items in a feed sent to a document worker: its model is copied there, so a feed larger
+ * than this is made on the main thread, where the copy would cost more than it saves.
+ */
+const POOL_MAX_ITEMS = 1000;
+
+/** One feed's documents being made, on the main thread or a worker, and whether that has ended. */
+interface Outcome {
+  documents: Promise<GeneratedDocument[]>;
+  settled: boolean;
+}
+
+/** An outcome that records when it settles; a rejection is handled here and seen when awaited. */
+function track(documents: Promise<GeneratedDocument[]>): Outcome {
+  const outcome: Outcome = { documents, settled: false };
+  documents.then(
+    () => (outcome.settled = true),
+    () => (outcome.settled = true),
+  );
+  return outcome;
+}
+
+/**
+ * Documents made now, on this thread: settled at once, so they are staged as soon as the feeds
+ * before them are (and a large one written out before the next is made); what `make` throws is
+ * the rejection, seen in plan order.
+ */
+function makeHere(make: () => GeneratedDocument[]): Outcome {
+  let documents: Promise<GeneratedDocument[]>;
+  try {
+    documents = Promise.resolve(make());
+  } catch (error) {
+    documents = Promise.reject(error);
+    documents.catch(() => undefined);
+  }
+  return { documents, settled: true };
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Cut `entries` (in order) into batches whose articles (by id) number at most `limit`; an
  * entry with more articles than that is a batch of its own.
  */
@@ -864,17 +942,18 @@ function generateLater(document: { path: string; mediaType: string }, generate: 
  * cost a build that reuses every document about 100 ms to load.
  */
 async function loadGenerators() {
-  const [registry, gate, subscribe, opml, autodiscovery] = await Promise.all([
+  const [registry, gate, subscribe, opml, autodiscovery, documents] = await Promise.all([
     import("./formats/registry.ts"),
     import("./gate/gate-output.ts"),
     import("./formats/subscribe-page.ts"),
     import("./formats/opml.ts"),
     import("./formats/autodiscovery.ts"),
+    import("./documents/generate-document.ts"),
   ]);
   return {
     FORMATS: registry.FORMATS,
     gateOutput: gate.gateOutput,
-    gateJsonFeedPieces: gate.gateJsonFeedPieces,
+    generateDocument: documents.generateDocument,
     generateSubscribePage: subscribe.generateSubscribePage,
     generateOpml: opml.generateOpml,
     generateAutodiscoverySnippet: autodiscovery.generateAutodiscoverySnippet,

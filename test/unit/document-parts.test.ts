@@ -9,7 +9,8 @@ import { checkJsonFeed, checkJsonFeedParts, isJsonString } from "../../src/gate/
 import { checkXml, isCdataContent } from "../../src/gate/check-xml.ts";
 import { gateJsonFeedPieces } from "../../src/gate/gate-output.ts";
 import { groupParts, openOutputWriter } from "../../src/output/write.ts";
-import type { FeedItem, FeedModel } from "../../src/model/types.ts";
+import type { FeedItem } from "../../src/model/types.ts";
+import { baseItem, baseModel } from "../support/feed-model.ts";
 
 /**
  * Issue 7: a feed document is generated, gated and written in pieces, never as one string (a feed
@@ -261,39 +262,3 @@ describe("a document in pieces (issue 7)", () => {
     }
   });
 });
-
-const baseItem: FeedItem = {
-  id: "https://example.com/0",
-  url: "https://example.com/0",
-  permalink: "https://example.com/0",
-  title: "T",
-  summary: "S",
-  html: "",
-  fullContent: true,
-  published: new Date(0),
-  updated: new Date(0),
-  authors: [{ name: "A" }],
-  tags: [],
-  section: undefined,
-  image: undefined,
-  enclosure: undefined,
-  lang: undefined,
-  file: "articles/a.md",
-};
-
-const links = { rss: "https://example.com/rss.xml", atom: "https://example.com/atom.xml", json: "https://example.com/feed.json" };
-const baseModel: FeedModel = {
-  kind: "main",
-  id: "tag:example.com,2025:feed",
-  title: "T",
-  description: "D",
-  homePageUrl: "https://example.com/",
-  language: "en",
-  authors: [{ name: "A" }],
-  updated: new Date(0),
-  links,
-  hubs: [],
-  complete: false,
-  archive: undefined,
-  items: [],
-};
