@@ -430,14 +430,26 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     options.documentWorkers ?? (writer && feeds >= POOL_MIN_FEEDS && availableParallelism() > 1 ? availableParallelism() - 1 : 0);
   let pool: DocumentPool | undefined;
   /** Stage one feed's documents (FORMATS order) and record what the build index and the result need of them. */
-  const stageFeed = async (entry: { plan: FeedPlan; position: number }, model: FeedModel, state: FeedState, documents: readonly GeneratedDocument[]) => {
+  /** One feed's document in each format, made on this thread. */
+  const makeDocument = (format: (typeof FORMATS)[number], model: FeedModel, plan: FeedPlan) =>
+    generateDocument(format, model, pathsOf(plan)[format.key], { encodeLiterals: writer !== undefined });
+  /**
+   * Stage one feed's documents (FORMATS order), each as `documentOf` gives it (made then, or
+   * already made), and record what the build index and the result need of them.
+   */
+  const stageFeed = async (
+    entry: { plan: FeedPlan; position: number },
+    model: FeedModel,
+    state: FeedState,
+    documentOf: (format: (typeof FORMATS)[number], at: number) => GeneratedDocument,
+  ) => {
     const { plan, position } = entry;
     const paths = pathsOf(plan);
     // The fingerprint the next build computes when nothing changes: with the state recorded now.
     // Only the build index uses it (and without the cache a body may not be digested yet).
     const print = index ? printOf(plan, stateFile === undefined ? undefined : state.feeds[plan.links.json]) : undefined;
     for (const [at, format] of FORMATS.entries()) {
-      const { parts, bytes } = documents[at] as GeneratedDocument;
+      const { parts, bytes } = documentOf(format, at);
       overBudget(paths[format.key], bytes);
       const document = { path: paths[format.key], parts, mediaType: format.mediaType };
       writer?.stage(document);
@@ -452,7 +464,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
     // Started before the first render, so that they have loaded by the time the first feeds are made.
     const workers = documentWorkers(Math.max(0, ...batches.map((batch) => batch.length)));
-    if (writer && workers > 0) pool = openDocumentPool(workers);
+    if (writer && batches.length > 0 && workers > 0) pool = openDocumentPool(workers);
     for (const batch of batches) {
       const ids = new Set(batch.flatMap((entry) => entry.plan.articleIds));
       const offset = rendered;
@@ -478,7 +490,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // Feeds the main thread does not keep go to document workers when the batch has enough of
       // them to pay for starting the workers; the main thread makes one itself whenever every
       // worker is busy. Whoever makes them, they are staged in plan order (issue 7).
-      const onWorkers = pool !== undefined;
       const outcomes: (Outcome | undefined)[] = [];
       let staged = 0;
       const stageSettled = async (all: boolean) => {
@@ -486,22 +497,30 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
           const documents = await (outcomes[staged] as Outcome).documents;
           // Let go once staged: the writer holds the documents until they are written.
           outcomes[staged] = undefined;
-          await stageFeed(batch[staged] as (typeof batch)[number], applied.models[staged] as FeedModel, applied.state, documents);
+          await stageFeed(batch[staged] as (typeof batch)[number], applied.models[staged] as FeedModel, applied.state, (_format, at) => documents[at] as GeneratedDocument);
           staged++;
         }
       };
       for (const [at, { plan, position }] of batch.entries()) {
         const model = applied.models[at] as FeedModel;
         if (keep(position)) (feeds[position] as BuiltFeed).model = model;
-        const onWorker = pool !== undefined && !keep(position) && model.items.length <= POOL_MAX_ITEMS && pool.hasRoom();
-        const paths = pathsOf(plan);
-        outcomes.push(
-          onWorker
-            ? track((pool as DocumentPool).generate(model, paths).then((encoded) => encoded.map((bytes) => ({ parts: [bytes], bytes: bytes.length }))))
-            : makeHere(() => FORMATS.map((format) => generateDocument(format, model, paths[format.key], { encodeLiterals: writer !== undefined }))),
-        );
-        // A turn of the event loop after each feed made here, so that workers' results come in.
-        if (!onWorker && onWorkers) await nextTurn();
+        const small = !keep(position) && model.items.length <= POOL_MAX_ITEMS;
+        if (pool && small && pool.hasRoom()) {
+          const encoded = pool.generate(model, pathsOf(plan));
+          outcomes.push(track(encoded.then((documents) => documents.map((bytes) => ({ parts: [bytes], bytes: bytes.length })))));
+        } else if (pool && small) {
+          // Every worker is busy: made here, and held until the feeds before it are staged.
+          outcomes.push(makeHere(() => FORMATS.map((format) => makeDocument(format, model, plan))));
+          // A turn of the event loop, so that the workers' results come in.
+          await nextTurn();
+        } else {
+          // After every feed before it, made and staged one format at a time, so that a large
+          // document is written out before the next is made (FLUSH_AFTER_BYTES).
+          await stageSettled(true);
+          await stageFeed(batch[at] as (typeof batch)[number], model, applied.state, (format) => makeDocument(format, model, plan));
+          outcomes.push(undefined);
+          staged++;
+        }
         await stageSettled(false);
       }
       await stageSettled(true);

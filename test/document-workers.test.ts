@@ -5,6 +5,7 @@ import { openDocumentPool, receivedError, sendableError } from "../src/documents
 import { generateEncodedDocuments } from "../src/documents/generate-document.ts";
 import { WirefeedError } from "../src/errors.ts";
 import type { FeedItem, FeedModel } from "../src/model/types.ts";
+import { nodeWriteFs } from "../src/output/write.ts";
 import { build } from "../src/pipeline.ts";
 import { FIXED_NOW, article, makeTempDir, makeTempSite, snapshotDir } from "./helpers.ts";
 import { baseItem, baseModel } from "./support/feed-model.ts";
@@ -16,29 +17,33 @@ import { baseItem, baseModel } from "./support/feed-model.ts";
  */
 
 // Counts the documents made on this thread; the workers load the real module on their own.
-const made = vi.hoisted(() => ({ count: 0 }));
+const made = vi.hoisted(() => ({ count: 0, events: [] as string[] }));
 vi.mock("../src/documents/generate-document.ts", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../src/documents/generate-document.ts")>();
   return {
     ...actual,
     generateDocument: (...args: Parameters<typeof actual.generateDocument>) => {
       made.count++;
+      made.events.push(`make ${args[2]}`);
       return actual.generateDocument(...args);
     },
   };
 });
 
 // Records every pool a build opens, and whether the build closed it.
-const pools = vi.hoisted(() => ({ opened: 0, closed: 0 }));
+const pools = vi.hoisted(() => ({ opened: 0, closed: 0, entry: undefined as { filename: string; eval: boolean } | undefined }));
 vi.mock("../src/documents/document-pool.ts", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../src/documents/document-pool.ts")>();
   return {
     ...actual,
-    openDocumentPool: (count: number) => {
-      const pool = actual.openDocumentPool(count);
+    openDocumentPool: (count: number, entry?: Parameters<typeof actual.openDocumentPool>[1]) => {
+      const pool = actual.openDocumentPool(count, pools.entry ?? entry);
       pools.opened++;
+      // With a broken worker, the first job waits until the worker has surely died.
+      const died = pools.entry ? new Promise((resolve) => setTimeout(resolve, 500)) : undefined;
       return {
         ...pool,
+        generate: died ? async (...args: Parameters<typeof pool.generate>) => died.then(() => pool.generate(...args)) : pool.generate,
         close: async () => {
           pools.closed++;
           await pool.close();
@@ -50,9 +55,14 @@ vi.mock("../src/documents/document-pool.ts", async (importOriginal) => {
 
 afterEach(() => {
   made.count = 0;
+  made.events = [];
   pools.opened = 0;
   pools.closed = 0;
+  pools.entry = undefined;
 });
+
+/** A worker that fails as it starts, as one whose file is missing from a package would. */
+const BROKEN_WORKER = { filename: 'throw new Error("cannot load the document worker")', eval: true };
 
 /** The feed documents among a build's outputs (the pages and the OPML list are made apart). */
 const countDocuments = (outputs: readonly { path: string }[]) => outputs.filter((output) => /(rss|atom)\.xml$|feed\.json$/.test(output.path)).length;
@@ -93,7 +103,8 @@ describe("feeds made on document workers (issue 7)", () => {
     { cache: false, batchArticles: undefined },
     { cache: true, batchArticles: 8 },
   ])("give the same bytes, index, state and summary as the main thread alone (%o)", async ({ cache, batchArticles }) => {
-    const alone = await makeTempSite(siteFiles(40), { archive: true, limit: 5, archivePageSize: 5 });
+    // A small size budget, so that the build warns about documents in plan order.
+    const alone = await makeTempSite(siteFiles(40), { archive: true, limit: 5, archivePageSize: 5, sizeBudget: 2500 });
     const shared = await makeTempDir("wirefeed-document-workers-");
     await cp(alone, shared, { recursive: true });
     const now = new Date(FIXED_NOW);
@@ -113,7 +124,8 @@ describe("feeds made on document workers (issue 7)", () => {
     expect(madeAlone).toBe(documents);
     expect(made.count).toBeLessThan(documents);
     expect(made.count).toBeGreaterThanOrEqual(3);
-    expect(pools).toEqual({ opened: 1, closed: 1 });
+    expect(pools).toMatchObject({ opened: 1, closed: 1 });
+    expect(a.diagnostics.filter((diagnostic) => diagnostic.code === "feed-too-large").length).toBeGreaterThan(20);
   });
 
   it("records what the next build needs to reuse each document a worker made", async () => {
@@ -146,9 +158,61 @@ describe("a build that fails with document workers running", () => {
     const before = await snapshotDir(path.join(dir, "dist"));
     const failure = await build({ cwd: dir, now: new Date(FIXED_NOW), cache: false, documentWorkers: 2 }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: "OUTPUT_UNWRITABLE" });
-    expect(pools).toEqual({ opened: 1, closed: 1 });
+    expect(pools).toMatchObject({ opened: 1, closed: 1 });
     expect(await snapshotDir(path.join(dir, "dist"))).toEqual(before);
   });
+});
+
+describe("a document worker that fails to start", () => {
+  it("fails the build with its error, stops the pool and leaves dist/ as it was", async () => {
+    const dir = await makeTempSite(siteFiles(30), { archive: true, limit: 5, archivePageSize: 5 });
+    const now = new Date(FIXED_NOW);
+    await build({ cwd: dir, now, cache: false, documentWorkers: 0 });
+    await writeFile(path.join(dir, "articles", "post-00.md"), article({ title: "Edited", date: "2025-01-10T10:00:00Z", tags: ["t0"] }, "Edited.\n"));
+    const before = await snapshotDir(path.join(dir, "dist"));
+    pools.entry = BROKEN_WORKER;
+    // Before the fix, feeds went on being sent to the dead worker and the build never settled.
+    const failure = await build({ cwd: dir, now, cache: false, documentWorkers: 1 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/^a document worker (failed: cannot load the document worker|stopped)/);
+    expect(pools).toMatchObject({ opened: 1, closed: 1 });
+    expect(await snapshotDir(path.join(dir, "dist"))).toEqual(before);
+  }, 20_000);
+
+  it("rejects every job, sent before or after it died", async () => {
+    const pool = openDocumentPool(1, BROKEN_WORKER);
+    try {
+      const early = pool.generate(model, paths);
+      await expect(early).rejects.toThrow("a document worker failed: cannot load the document worker");
+      // Dead now: a later job is taken (hasRoom) and rejected at once, never left pending.
+      expect(pool.hasRoom()).toBe(true);
+      await expect(pool.generate(model, paths)).rejects.toThrow("a document worker failed: cannot load the document worker");
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("a large document made on the main thread", () => {
+  it("is written out before the next is made (FLUSH_AFTER_BYTES), with workers or without", async () => {
+    // One feed of 36 items of about 250 KB: each of its documents is over 8 MB.
+    const files = Object.fromEntries(
+      Array.from({ length: 36 }, (_, i) => [
+        `articles/long-${String(i).padStart(2, "0")}.md`,
+        article({ title: `Long ${i}`, date: `2025-03-${String(1 + (i % 28)).padStart(2, "0")}T10:00:00Z` }, `${"Paragraph of text. ".repeat(13_000)}\n`),
+      ]),
+    );
+    for (const documentWorkers of [0, 1]) {
+      const dir = await makeTempSite(files, { limit: 36, sizeBudget: 100_000_000, feeds: { tags: false, sections: false } });
+      made.events = [];
+      const fs = { ...nodeWriteFs, writeFile: async (file: string, data: Parameters<typeof nodeWriteFs.writeFile>[1]) => {
+        made.events.push(`write ${path.basename(file).replace(/\.wirefeed-.*$/, "")}`);
+        await nodeWriteFs.writeFile(file, data);
+      } };
+      await build({ cwd: dir, now: new Date(FIXED_NOW), cache: false, documentWorkers, fs });
+      expect(made.events.slice(0, 6)).toEqual(["make rss.xml", "write rss.xml", "make atom.xml", "write atom.xml", "make feed.json", "write feed.json"]);
+    }
+  }, 60_000);
 });
 
 describe("the document pool", () => {

@@ -68,18 +68,20 @@ export interface DocumentPool {
   close(): Promise<void>;
 }
 
-/** Start `count` document workers (at least one). */
-export function openDocumentPool(count: number): DocumentPool {
-  const { filename, eval: isScript } = workerEntry("document", import.meta.url);
+/**
+ * Start `count` document workers (at least one). `entry` is the worker's code, for tests; by
+ * default document-worker.ts (or .mjs) beside this module.
+ */
+export function openDocumentPool(count: number, entry = workerEntry("document", import.meta.url)): DocumentPool {
   let nextId = 0;
-  let closed = false;
+  /**
+   * Set once a worker failed, exited on its own or the pool was closed: every job still held and
+   * every later one rejects with it. A dead worker is never sent a job that would never settle.
+   */
+  let broken: Error | undefined;
   const workers = Array.from({ length: Math.max(1, count) }, () => {
-    const worker = new Worker(filename, { eval: isScript });
+    const worker = new Worker(entry.filename, { eval: entry.eval });
     const held = new Map<number, { resolve: (documents: Uint8Array[]) => void; reject: (error: Error) => void }>();
-    const failAll = (error: Error) => {
-      for (const job of held.values()) job.reject(error);
-      held.clear();
-    };
     worker.on("message", (message: DocumentWorkerMessage) => {
       const job = held.get(message.id);
       if (!job) return;
@@ -87,14 +89,22 @@ export function openDocumentPool(count: number): DocumentPool {
       if (message.kind === "done") job.resolve(message.documents);
       else job.reject(receivedError(message.error));
     });
-    worker.on("error", (error) => failAll(new Error(`a document worker failed: ${error.message}`, { cause: error })));
-    worker.on("exit", (code) => failAll(new Error(closed ? "the document workers were stopped" : `a document worker stopped (exit code ${code})`)));
+    worker.on("error", (error) => breakPool(new Error(`a document worker failed: ${error.message}`, { cause: error })));
+    worker.on("exit", (code) => breakPool(new Error(`a document worker stopped (exit code ${code})`)));
     return { worker, held };
   });
+  function breakPool(error: Error): void {
+    broken ??= error;
+    for (const { held } of workers) {
+      for (const job of held.values()) job.reject(broken);
+      held.clear();
+    }
+  }
   return {
-    hasRoom: () => workers.some(({ held }) => held.size < JOBS_IN_FLIGHT),
+    // A broken pool takes the job, to reject it at once.
+    hasRoom: () => broken !== undefined || workers.some(({ held }) => held.size < JOBS_IN_FLIGHT),
     generate(model, paths) {
-      if (closed) return Promise.reject(new Error("the document workers were stopped"));
+      if (broken) return Promise.reject(broken);
       const id = nextId++;
       const least = workers.reduce((best, entry) => (entry.held.size < best.held.size ? entry : best));
       return new Promise<Uint8Array[]>((resolve, reject) => {
@@ -103,7 +113,7 @@ export function openDocumentPool(count: number): DocumentPool {
       });
     },
     async close() {
-      closed = true;
+      breakPool(new Error("the document workers were stopped"));
       await Promise.all(workers.map(({ worker }) => worker.terminate()));
     },
   };
