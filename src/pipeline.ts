@@ -35,7 +35,7 @@ import {
 } from "./cache/build-index.ts";
 import { fingerprintArticle, fingerprintPages, fingerprintPlan } from "./model/fingerprint.ts";
 import type { FeedPlan } from "./model/plan-feeds.ts";
-import { renderArticles } from "./render/render-articles.ts";
+import { type RenderPool, WORKER_THRESHOLD, openRenderPool, renderArticles } from "./render/render-articles.ts";
 import { EMPTY_STATE, type FeedState, applyFeedState } from "./state/feed-state.ts";
 import { loadState, serializeState } from "./state/load-state.ts";
 
@@ -196,12 +196,14 @@ async function loadSiteWith(
   index: BuildIndex | undefined,
   bodies: boolean,
   listed?: LoadedArticles,
+  onListed?: (files: number) => void,
 ): Promise<{ site: LoadedSite; records: Map<string, IndexedSource>; listing: Listing }> {
   const { config, root } = loaded;
   const author = typeof config.author === "string" ? { name: config.author } : config.author;
   const { files, stats, sources, diagnostics } = await loadArticles(root, config.articlesDir, {
     ...(index ? { skip: (file, info) => index.findSource(file, info) !== undefined } : {}),
     ...(listed ? { listed } : {}),
+    ...(onListed ? { onListed } : {}),
     bodies,
   });
   const listing: Listing = { files, stats, warnings: [...diagnostics] };
@@ -247,6 +249,20 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Wall clock, for the build index only (which files changed since): never in the output.
   const startedAt = Date.now();
   const loaded = await loadProjectConfig(options);
+  const { config } = loaded;
+  // Render workers for every batch of the build, started when first needed (or ahead, below),
+  // and stopped however the build ends, or else a failed build would never let the process exit.
+  const cores = availableParallelism();
+  const workers = options.renderWorkers ?? (cores > 1 ? cores : 0);
+  const renderPool = workers > 0 ? openRenderPool({ sanitize: config.sanitize, iframeHosts: config.iframeHosts }, workers) : undefined;
+  try {
+    return await buildWith(options, loaded, startedAt, renderPool);
+  } finally {
+    await renderPool?.close();
+  }
+}
+
+async function buildWith(options: BuildOptions, loaded: LoadedConfig, startedAt: number, renderPool: RenderPool | undefined): Promise<BuildResult> {
   const { config, root } = loaded;
   const author = typeof config.author === "string" ? { name: config.author } : config.author;
   const cacheDir = path.resolve(root, config.cacheDir);
@@ -264,7 +280,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     listed = unchanged?.listing;
   }
   const index = useIndex ? await openBuildIndex(cacheDir, settingsKey) : undefined;
-  const { site, records, listing } = await loadSiteWith(loaded, index, false, listed);
+  // A build with nothing recorded (a fresh folder, or --no-cache) renders every article a feed
+  // shows: with enough articles, the render workers start now and load while the articles are read.
+  const onListed = renderPool && !index?.knowsSources ? (files: number) => files >= WORKER_THRESHOLD && renderPool.start() : undefined;
+  const { site, records, listing } = await loadSiteWith(loaded, index, false, listed, onListed);
   const { diagnostics } = site;
   const media = { articles: site.articles, copies: site.copies };
 
@@ -377,6 +396,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     sanitize: { sanitize: config.sanitize, iframeHosts: config.iframeHosts },
     cache,
     ...(options.renderWorkers === undefined ? {} : { workers: options.renderWorkers }),
+    ...(renderPool ? { pool: renderPool } : {}),
     readBody: async (article: Article) => {
       await arrivals.get(article.id);
       const kept = keptBodies.get(article.id);
@@ -465,13 +485,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // Started before the first render, so that they have loaded by the time the first feeds are made.
     const workers = documentWorkers(Math.max(0, ...batches.map((batch) => batch.length)));
     if (writer && batches.length > 0 && workers > 0) pool = openDocumentPool(workers);
-    for (const batch of batches) {
+    for (const [batchIndex, batch] of batches.entries()) {
       const ids = new Set(batch.flatMap((entry) => entry.plan.articleIds));
       const offset = rendered;
       const renderedList = await renderArticles(selected.filter((article) => ids.has(article.id)).map(current), {
         ...renderOptions,
         ...(options.onProgress ? { onProgress: (done: number) => options.onProgress?.(offset + done, toRender) } : {}),
       });
+      // Stopped after the last render, so that their memory is free while the documents are made.
+      if (batchIndex === batches.length - 1) await renderPool?.close();
       rendered += renderedList.length;
       if (readWhileRendering) await awaitBodies();
       // The plain text only serves to derive a summary: an article with one of its own drops it.

@@ -10,7 +10,7 @@ import type { Article, RenderedArticle } from "../src/model/types.ts";
 import { loadSite } from "../src/pipeline.ts";
 import { createArticleRenderer } from "../src/render/render-article.ts";
 import { hashBody } from "../src/content/front-matter.ts";
-import { renderArticles } from "../src/render/render-articles.ts";
+import { openRenderPool, renderArticles } from "../src/render/render-articles.ts";
 import type { SanitizeSettings } from "../src/render/sanitize.ts";
 import { article } from "./helpers.ts";
 
@@ -140,6 +140,48 @@ describe("renderArticles gives what createArticleRenderer gives each article", (
 
   it("for no articles", async () => {
     expect(await renderArticles([], { sanitize: SETTINGS, cache: undefined })).toEqual([]);
+  });
+
+  it("on a pool of workers kept from one call to the next", async () => {
+    const pool = openRenderPool(SETTINGS, 2);
+    try {
+      expect(pool.started).toBe(false);
+      // Below the threshold, an unstarted pool is left alone: rendered on this thread.
+      const few = await renderArticles(articles.slice(0, 5), { sanitize: SETTINGS, cache: undefined, pool });
+      expect(few).toEqual(expected.slice(0, 5));
+      expect(pool.started).toBe(false);
+      // Forced onto workers once, then used whatever the number of misses.
+      const first = await renderArticles(articles.slice(0, 150), { sanitize: SETTINGS, cache: undefined, pool, workers: 2 });
+      expect(pool.started).toBe(true);
+      const second = await renderArticles(articles.slice(150), { sanitize: SETTINGS, cache: undefined, pool });
+      expect([...first, ...second]).toEqual(expected);
+      expect(pool.size).toBe(2);
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.render(articles, undefined, [0], () => {})).rejects.toThrow("the render workers were stopped");
+  });
+
+  it("a pool whose worker fails to start rejects every render, before or after it died", async () => {
+    const broken = { filename: 'throw new Error("cannot load the render worker")', eval: true };
+    const pool = openRenderPool(SETTINGS, 1, broken);
+    try {
+      await expect(renderArticles(articles.slice(0, 20), { sanitize: SETTINGS, cache: undefined, pool, workers: 1 })).rejects.toThrow(
+        "could not start a render worker: cannot load the render worker",
+      );
+      await expect(renderArticles(articles.slice(0, 20), { sanitize: SETTINGS, cache: undefined, pool })).rejects.toThrow("could not start a render worker");
+    } finally {
+      await pool.close();
+    }
+    // Started ahead of any render (as a build does), and dead by the time the first comes.
+    const early = openRenderPool(SETTINGS, 1, broken);
+    early.start();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    try {
+      await expect(renderArticles(articles.slice(0, 20), { sanitize: SETTINGS, cache: undefined, pool: early })).rejects.toThrow("could not start a render worker");
+    } finally {
+      await early.close();
+    }
   });
 
   it("reports progress once per article, up to the total", async () => {

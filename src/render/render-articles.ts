@@ -48,6 +48,11 @@ export interface RenderOptions {
    * to render, else one per available core (os.availableParallelism()), at most one per article.
    */
   workers?: number;
+  /**
+   * Render workers that outlive this call (`openRenderPool`; the caller closes them): used
+   * instead of workers of its own, and whatever the number of misses once they are started.
+   */
+  pool?: RenderPool;
   /** Called after each article is rendered or found in the cache: `done` of `total`. */
   onProgress?: (done: number, total: number) => void;
   /**
@@ -135,89 +140,152 @@ interface Job {
   indices: number[];
 }
 
-/** Render `misses` on `count` worker threads; each result goes to `onRendered` as it arrives. */
-async function renderOnWorkers(
-  articles: readonly Article[],
-  readBody: RenderOptions["readBody"],
-  misses: readonly number[],
-  count: number,
-  sanitize: SanitizeSettings,
-  onRendered: (index: number, output: RenderOutput) => void,
-): Promise<void> {
-  const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(misses.length / (count * 8))));
-  const jobs: Job[] = [];
-  for (let start = 0; start < misses.length; start += size) jobs.push({ indices: misses.slice(start, start + size) });
-  const { filename, eval: isScript } = workerEntry("render", import.meta.url);
-  const workers: Worker[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let finished = 0;
-      let failed = false;
-      const fail = (error: Error) => {
-        if (failed) return;
-        failed = true;
-        reject(error);
-      };
-      const describeJobs = (held: ReadonlySet<number>) => {
-        const files = [...held].flatMap((batch) => (jobs[batch] as Job).indices.map((index) => (articles[index] as Article).file));
-        return files.length === 0 ? "" : ` while rendering ${files[0]}${files.length > 1 ? ` or one of ${files.length - 1} articles after it` : ""}`;
-      };
-      for (let n = 0; n < count; n++) {
-        const worker = new Worker(filename, { eval: isScript, workerData: { sanitize } satisfies RenderWorkerData });
-        workers.push(worker);
-        const held = new Set<number>();
-        let ready = false;
-        const send = () => {
-          while (!failed && held.size < BATCHES_IN_FLIGHT && next < jobs.length) {
-            const batch = next++;
-            held.add(batch);
-            // Bodies are read as their batch is sent, so only the batches in flight are held
-            // (issue 7: 50,000 bodies read ahead were 800 MB of strings). A read that fails (the
-            // file changed since its digest was taken) ends the render with its own error.
-            Promise.all((jobs[batch] as Job).indices.map((index) => inputOf(articles[index] as Article, readBody))).then(
-              (items) => {
-                if (!failed) worker.postMessage({ batch, items } satisfies RenderBatch);
-              },
-              (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))),
-            );
-          }
-        };
-        worker.on("message", (message: RenderWorkerMessage) => {
-          if (failed) return;
-          if (message.kind === "ready") {
-            ready = true;
-            return;
-          }
-          const job = jobs[message.batch] as Job;
-          if (message.kind === "failed") {
-            const index = job.indices[message.index] as number;
-            const cause = Object.assign(new Error(message.error.message), { name: message.error.name, stack: message.error.stack });
-            fail(renderFailure((articles[index] as Article).file, cause));
-            return;
-          }
-          held.delete(message.batch);
-          message.results.forEach((output, position) => onRendered(job.indices[position] as number, output));
-          finished++;
-          if (finished === jobs.length) resolve();
-          else send();
-        });
-        worker.on("error", (error) => {
-          fail(
-            ready
-              ? new Error(`a render worker failed${describeJobs(held)}: ${error.message}`, { cause: error })
-              : new Error(`could not start a render worker: ${error.message}`, { cause: error }),
-          );
-        });
-        worker.on("exit", (code) => {
-          if (finished < jobs.length) fail(new Error(`a render worker stopped (exit code ${code})${describeJobs(held)}`));
-        });
-        send();
-      }
-    });
-  } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
-  }
+/**
+ * Render worker threads that last from one render to the next (issue 7): a build renders its
+ * batches one after another, and starting the workers again for each batch cost their start-up
+ * and a cold JIT every time. `start` starts them ahead of the first render, so that they load
+ * while the main thread still reads articles. After a failed render the pool renders no more.
+ */
+export interface RenderPool {
+  /** Worker threads once started. */
+  readonly size: number;
+  /** Whether the workers have been started (by `start` or a render). */
+  readonly started: boolean;
+  /** Start the workers now, if they are not started yet. */
+  start(): void;
+  /** Render `misses` (indices into `articles`); each result goes to `onRendered` as it arrives. */
+  render(
+    articles: readonly Article[],
+    readBody: RenderOptions["readBody"],
+    misses: readonly number[],
+    onRendered: (index: number, output: RenderOutput) => void,
+  ): Promise<void>;
+  /** Stop the workers; waits for them to exit. */
+  close(): Promise<void>;
+}
+
+/** What the workers are doing now: one render at a time. */
+interface Session {
+  articles: readonly Article[];
+  readBody: RenderOptions["readBody"];
+  jobs: Job[];
+  next: number;
+  finished: number;
+  onRendered: (index: number, output: RenderOutput) => void;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Render workers with these settings, started when first needed. `entry` is the worker's code,
+ * for tests; by default render-worker.ts (or .mjs) beside this module.
+ */
+export function openRenderPool(sanitize: SanitizeSettings, count: number, entry = workerEntry("render", import.meta.url)): RenderPool {
+  if (!(Number.isSafeInteger(count) && count >= 1)) throw new Error(`a render pool needs at least one worker, got ${count}`);
+  const workers: { worker: Worker; held: Set<number>; ready: boolean }[] = [];
+  let session: Session | undefined;
+  /** Set once a render failed or a worker died: every later render rejects with it. */
+  let broken: Error | undefined;
+  let closed = false;
+
+  const fail = (error: Error) => {
+    broken ??= error;
+    const current = session;
+    session = undefined;
+    current?.reject(error);
+  };
+  const describeJobs = (held: ReadonlySet<number>) => {
+    if (!session) return "";
+    const { jobs, articles } = session;
+    const files = [...held].flatMap((batch) => (jobs[batch] as Job).indices.map((index) => (articles[index] as Article).file));
+    return files.length === 0 ? "" : ` while rendering ${files[0]}${files.length > 1 ? ` or one of ${files.length - 1} articles after it` : ""}`;
+  };
+  const send = (entry: (typeof workers)[number]) => {
+    const current = session;
+    while (current && session === current && entry.held.size < BATCHES_IN_FLIGHT && current.next < current.jobs.length) {
+      const batch = current.next++;
+      entry.held.add(batch);
+      // Bodies are read as their batch is sent, so only the batches in flight are held
+      // (issue 7: 50,000 bodies read ahead were 800 MB of strings). A read that fails (the
+      // file changed since its digest was taken) ends the render with its own error.
+      Promise.all((current.jobs[batch] as Job).indices.map((index) => inputOf(current.articles[index] as Article, current.readBody))).then(
+        (items) => {
+          if (session === current) entry.worker.postMessage({ batch, items } satisfies RenderBatch);
+        },
+        (error: unknown) => {
+          if (session === current) fail(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    }
+  };
+  const start = () => {
+    if (workers.length > 0) return;
+    const { filename, eval: isScript } = entry;
+    for (let n = 0; n < count; n++) {
+      const entry = { worker: new Worker(filename, { eval: isScript, workerData: { sanitize } satisfies RenderWorkerData }), held: new Set<number>(), ready: false };
+      workers.push(entry);
+      entry.worker.on("message", (message: RenderWorkerMessage) => {
+        if (message.kind === "ready") {
+          entry.ready = true;
+          return;
+        }
+        const current = session;
+        if (!current) return;
+        const job = current.jobs[message.batch] as Job;
+        if (message.kind === "failed") {
+          const index = job.indices[message.index] as number;
+          const cause = Object.assign(new Error(message.error.message), { name: message.error.name, stack: message.error.stack });
+          fail(renderFailure((current.articles[index] as Article).file, cause));
+          return;
+        }
+        entry.held.delete(message.batch);
+        message.results.forEach((output, position) => current.onRendered(job.indices[position] as number, output));
+        current.finished++;
+        if (current.finished === current.jobs.length) {
+          session = undefined;
+          current.resolve();
+        } else send(entry);
+      });
+      entry.worker.on("error", (error) => {
+        fail(
+          entry.ready
+            ? new Error(`a render worker failed${describeJobs(entry.held)}: ${error.message}`, { cause: error })
+            : new Error(`could not start a render worker: ${error.message}`, { cause: error }),
+        );
+      });
+      entry.worker.on("exit", (code) => {
+        if (!closed) fail(new Error(`a render worker stopped (exit code ${code})${describeJobs(entry.held)}`));
+      });
+    }
+  };
+  return {
+    get size() {
+      return workers.length;
+    },
+    get started() {
+      return workers.length > 0;
+    },
+    start,
+    render(articles, readBody, misses, onRendered) {
+      if (closed) return Promise.reject(new Error("the render workers were stopped"));
+      if (broken) return Promise.reject(broken);
+      if (session) return Promise.reject(new Error("a render pool renders one set of articles at a time"));
+      if (misses.length === 0) return Promise.resolve();
+      start();
+      const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(misses.length / (workers.length * 8))));
+      const jobs: Job[] = [];
+      for (let at = 0; at < misses.length; at += size) jobs.push({ indices: misses.slice(at, at + size) });
+      return new Promise<void>((resolve, reject) => {
+        session = { articles, readBody, jobs, next: 0, finished: 0, onRendered, resolve, reject };
+        for (const entry of workers) send(entry);
+      });
+    },
+    async close() {
+      closed = true;
+      if (session) fail(new Error("the render workers were stopped"));
+      await Promise.all(workers.map(({ worker }) => worker.terminate()));
+    },
+  };
 }
 
 /**
@@ -261,9 +329,18 @@ export async function renderArticles(articles: readonly Article[], options: Rend
   const cores = availableParallelism();
   const wanted = options.workers ?? (misses.length >= WORKER_THRESHOLD && cores > 1 ? cores : 0);
   const count = Math.min(wanted, misses.length);
+  const { pool } = options;
   try {
-    if (count > 0) await renderOnWorkers(articles, options.readBody, misses, count, sanitize, onRendered);
-    else if (misses.length > 0) {
+    // The caller's workers once they are started, since they cost nothing more to use.
+    if (pool && misses.length > 0 && options.workers !== 0 && (pool.started || count > 0)) await pool.render(articles, options.readBody, misses, onRendered);
+    else if (count > 0) {
+      const own = openRenderPool(sanitize, count);
+      try {
+        await own.render(articles, options.readBody, misses, onRendered);
+      } finally {
+        await own.close();
+      }
+    } else if (misses.length > 0) {
       const inputs = await readInputs(articles, misses, options.readBody);
       // Loaded here, not at the top: marked and sanitize-html cost a build with no misses 60 ms.
       const { createBodyRenderer } = await import("./render-article.ts");
