@@ -16,7 +16,7 @@ import { type DocumentPool, openDocumentPool } from "./documents/document-pool.t
 import type { GeneratedDocument } from "./documents/generate-document.ts";
 import { comparePrevious } from "./previous/compare-previous.ts";
 import { loadPrevious } from "./previous/load-previous.ts";
-import { openRenderCache } from "./cache/render-cache.ts";
+import { hasRenderCacheEntries, openRenderCache } from "./cache/render-cache.ts";
 import {
   BUILD_INDEX_VERSION,
   BUILD_STAMP_VERSION,
@@ -35,7 +35,7 @@ import {
 } from "./cache/build-index.ts";
 import { fingerprintArticle, fingerprintPages, fingerprintPlan } from "./model/fingerprint.ts";
 import type { FeedPlan } from "./model/plan-feeds.ts";
-import { type RenderPool, WORKER_THRESHOLD, openRenderPool, renderArticles } from "./render/render-articles.ts";
+import { type RenderPool, WORKER_THRESHOLD, checkWorkerCount, openRenderPool, renderArticles } from "./render/render-articles.ts";
 import { EMPTY_STATE, type FeedState, applyFeedState } from "./state/feed-state.ts";
 import { loadState, serializeState } from "./state/load-state.ts";
 
@@ -196,14 +196,12 @@ async function loadSiteWith(
   index: BuildIndex | undefined,
   bodies: boolean,
   listed?: LoadedArticles,
-  onListed?: (files: number) => void,
 ): Promise<{ site: LoadedSite; records: Map<string, IndexedSource>; listing: Listing }> {
   const { config, root } = loaded;
   const author = typeof config.author === "string" ? { name: config.author } : config.author;
   const { files, stats, sources, diagnostics } = await loadArticles(root, config.articlesDir, {
     ...(index ? { skip: (file, info) => index.findSource(file, info) !== undefined } : {}),
     ...(listed ? { listed } : {}),
-    ...(onListed ? { onListed } : {}),
     bodies,
   });
   const listing: Listing = { files, stats, warnings: [...diagnostics] };
@@ -252,6 +250,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { config } = loaded;
   // Render workers for every batch of the build, started when first needed (or ahead, below),
   // and stopped however the build ends, or else a failed build would never let the process exit.
+  checkWorkerCount(options.renderWorkers, "renderWorkers");
+  checkWorkerCount(options.documentWorkers, "documentWorkers");
   const cores = availableParallelism();
   const workers = options.renderWorkers ?? (cores > 1 ? cores : 0);
   const renderPool = workers > 0 ? openRenderPool({ sanitize: config.sanitize, iframeHosts: config.iframeHosts }, workers) : undefined;
@@ -280,10 +280,7 @@ async function buildWith(options: BuildOptions, loaded: LoadedConfig, startedAt:
     listed = unchanged?.listing;
   }
   const index = useIndex ? await openBuildIndex(cacheDir, settingsKey) : undefined;
-  // A build with nothing recorded (a fresh folder, or --no-cache) renders every article a feed
-  // shows: with enough articles, the render workers start now and load while the articles are read.
-  const onListed = renderPool && !index?.knowsSources ? (files: number) => files >= WORKER_THRESHOLD && renderPool.start() : undefined;
-  const { site, records, listing } = await loadSiteWith(loaded, index, false, listed, onListed);
+  const { site, records, listing } = await loadSiteWith(loaded, index, false, listed);
   const { diagnostics } = site;
   const media = { articles: site.articles, copies: site.copies };
 
@@ -300,6 +297,10 @@ async function buildWith(options: BuildOptions, loaded: LoadedConfig, startedAt:
   // bodies: the loader read large files only up to their front matter; every article a feed shows
   // is read whole now (its body checked and digested), before anything is fingerprinted or rendered.
   const planned = new Set(plans.flatMap((plan) => plan.articleIds));
+  // A build with nothing in the render cache (a fresh folder, or --no-cache) renders every
+  // article a feed shows: with enough of them, the render workers start now, to load while the
+  // bodies are read and the documents planned, rather than when the first render asks for them.
+  if (renderPool && planned.size >= WORKER_THRESHOLD && (options.cache === false || !(await hasRenderCacheEntries(cacheDir)))) renderPool.start();
   for (const article of media.articles) {
     if (planned.has(article.id)) {
       // The warnings about a body read in an earlier build because a feed showed it, as now.

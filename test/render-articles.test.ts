@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateCorpus } from "../bench/generate-corpus.ts";
 import { openRenderCache } from "../src/cache/render-cache.ts";
 import { WirefeedError } from "../src/errors.ts";
@@ -153,13 +153,25 @@ describe("renderArticles gives what createArticleRenderer gives each article", (
       // Forced onto workers once, then used whatever the number of misses.
       const first = await renderArticles(articles.slice(0, 150), { sanitize: SETTINGS, cache: undefined, pool, workers: 2 });
       expect(pool.started).toBe(true);
+      const used = vi.spyOn(pool, "render");
       const second = await renderArticles(articles.slice(150), { sanitize: SETTINGS, cache: undefined, pool });
+      expect(used).toHaveBeenCalledTimes(1);
       expect([...first, ...second]).toEqual(expected);
       expect(pool.size).toBe(2);
     } finally {
       await pool.close();
     }
     await expect(pool.render(articles, undefined, [0], () => {})).rejects.toThrow("the render workers were stopped");
+    pool.start();
+    expect(pool.size).toBe(2);
+    // Started by a render: no more workers than articles.
+    const small = openRenderPool(SETTINGS, 2);
+    try {
+      expect(await renderArticles(articles.slice(0, 1), { sanitize: SETTINGS, cache: undefined, pool: small, workers: 2 })).toEqual(expected.slice(0, 1));
+      expect(small.size).toBe(1);
+    } finally {
+      await small.close();
+    }
   });
 
   it("a pool whose worker fails to start rejects every render, before or after it died", async () => {

@@ -1,4 +1,4 @@
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { build } from "../src/pipeline.ts";
@@ -6,10 +6,10 @@ import { WORKER_THRESHOLD } from "../src/render/render-articles.ts";
 import { FIXED_NOW, article, makeTempSite } from "./helpers.ts";
 
 /**
- * Issue 7: a build with nothing recorded (a fresh folder, or --no-cache) renders every article
- * a feed shows, so with WORKER_THRESHOLD article files or more it starts its render workers as
- * soon as the files are listed, to load while the articles are read; and one set of workers
- * serves every batch. A build the index knows starts them only when it has that much to render.
+ * Issue 7: a build with nothing in the render cache (a fresh folder, or --no-cache) renders
+ * every article a feed shows, so when that is WORKER_THRESHOLD articles or more it starts its
+ * render workers once the feeds are planned, to load while the bodies are read; and one set of
+ * workers serves every batch. Any other build starts them only when a render needs them.
  */
 
 const events = vi.hoisted(() => ({ list: [] as string[] }));
@@ -58,7 +58,7 @@ function siteFiles(count: number): Record<string, string> {
 }
 
 describe("render workers started early (issue 7)", () => {
-  it("start once the files are listed when nothing is recorded, and serve every batch", async () => {
+  it("start once the feeds are planned when the render cache is empty, and serve every batch", async () => {
     // Archives: every article is in some document; batches of at most 400 articles make four renders.
     const dir = await makeTempSite(siteFiles(WORKER_THRESHOLD), { archive: true, limit: 10, archivePageSize: 10, feeds: { tags: false, sections: false } });
     const now = new Date(FIXED_NOW);
@@ -79,6 +79,41 @@ describe("render workers started early (issue 7)", () => {
     await build({ cwd: dir, now, documentWorkers: 0 });
     expect(events.list).toEqual(["open", "close", "close"]);
   }, 60_000);
+
+  it("do not start when the render cache holds entries, whatever the build index knows", async () => {
+    const dir = await makeTempSite(siteFiles(WORKER_THRESHOLD), { archive: true, limit: 10, archivePageSize: 10, feeds: { tags: false, sections: false } });
+    const now = new Date(FIXED_NOW);
+    await build({ cwd: dir, now, documentWorkers: 0 });
+    // A dry run (what `check` and `ping` do) has no build index; the render cache is warm.
+    events.list = [];
+    await build({ cwd: dir, now, write: false, documentWorkers: 0 });
+    expect(events.list).toEqual(["open", "close", "close"]);
+    // A config change empties the build index (another key), but not the render cache.
+    const configPath = path.join(dir, "wirefeed.config.ts");
+    await writeFile(configPath, (await readFile(configPath, "utf8")).replace('"title": "', '"title": "Renamed '));
+    events.list = [];
+    const renamed = await build({ cwd: dir, now, documentWorkers: 0 });
+    expect(renamed.written.length).toBeGreaterThan(100);
+    expect(events.list).toEqual(["open", "close", "close"]);
+  }, 60_000);
+
+  it("do not start for a build that shows fewer articles than WORKER_THRESHOLD, even with --no-cache", async () => {
+    const dir = await makeTempSite(siteFiles(WORKER_THRESHOLD), { limit: 30, feeds: { tags: false, sections: false } });
+    await build({ cwd: dir, now: new Date(FIXED_NOW), cache: false, documentWorkers: 0 });
+    // The 30 articles shown are rendered on the main thread, as without a pool.
+    expect(events.list).toEqual(["open", "close", "close"]);
+  }, 60_000);
+
+  it("refuse a number of workers that is not a whole number of 0 or more", async () => {
+    const dir = await makeTempSite(siteFiles(3), {});
+    for (const bad of [1.5, -1, Number.POSITIVE_INFINITY]) {
+      await expect(build({ cwd: dir, now: new Date(FIXED_NOW), renderWorkers: bad })).rejects.toMatchObject({
+        code: "USAGE",
+        message: `renderWorkers: expected a whole number of 0 or more, got ${bad}`,
+      });
+      await expect(build({ cwd: dir, now: new Date(FIXED_NOW), documentWorkers: bad })).rejects.toMatchObject({ code: "USAGE" });
+    }
+  });
 
   it("do not start for fewer files than WORKER_THRESHOLD", async () => {
     const dir = await makeTempSite(siteFiles(40), { limit: 30, feeds: { tags: false, sections: false } });

@@ -80,8 +80,6 @@ export interface BuildIndexData {
 
 export interface BuildIndex {
   readonly key: string;
-  /** Whether the index records any article file (a build in a fresh folder has none). */
-  readonly knowsSources: boolean;
   /** The article recorded for this file, if its stat says it did not change since. */
   findSource(file: string, current: FileStat): IndexedSource | undefined;
   /** The recorded document at this output path, whatever its fingerprint. */
@@ -133,7 +131,6 @@ export async function openBuildIndex(dir: string, key: string): Promise<BuildInd
       await saveBuildIndex(dir, { ...next, sources: sorted(next.sources), documents: sorted(next.documents) });
     },
     key,
-    knowsSources: (data?.sources.size ?? 0) > 0,
     findSource(name, current) {
       const entry = data?.sources.get(name);
       if (!entry || !sameStat(entry.stat, current)) return undefined;

@@ -1,5 +1,6 @@
 import { type Hash, createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readOwnVersion, readPackageVersion } from "./package-version.ts";
@@ -122,6 +123,15 @@ function parseEntry(contents: string, key: string): CachedRender | undefined {
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Whether the cache in `dir` holds any entry folder: false for a fresh folder or an emptied cache. */
+export async function hasRenderCacheEntries(dir: string): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+  return entries?.some((entry) => entry.isDirectory() && SHARD_NAME.test(entry.name)) ?? false;
+}
+
+/** A shard folder: the first two hex digits of its entries' keys. */
+const SHARD_NAME = /^[0-9a-f]{2}$/;
 
 /**
  * Open the cache in `dir` (absolute; created on the first write). Entries are sharded by the

@@ -83,8 +83,6 @@ export interface LoadOptions {
    * warnings are used instead of listing and stat'ing the folder again.
    */
   listed?: LoadedArticles;
-  /** Told how many article files there are once they are listed, before any is read. */
-  onListed?: (files: number) => void;
 }
 
 /** Read every `*.md` under the articles folder, sorted by path. Problems become diagnostics. */
@@ -110,7 +108,6 @@ export async function loadArticles(root: string, articlesDir: string, options: L
     const realDir = await realpath(dir);
     files = await listMarkdown(dir, realDir, rel, diagnostics, new Set([realDir]));
   }
-  options.onListed?.(files.length);
   // Read in parallel (bounded, so 100,000 files never hold 100,000 descriptors), keep file order.
   const results: (LoadResult | undefined)[] = new Array(files.length);
   const names = listed ? listed.files : files.map(rel);

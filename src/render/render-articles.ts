@@ -151,7 +151,7 @@ export interface RenderPool {
   readonly size: number;
   /** Whether the workers have been started (by `start` or a render). */
   readonly started: boolean;
-  /** Start the workers now, if they are not started yet. */
+  /** Start the workers now, unless they are started or the pool is closed. */
   start(): void;
   /** Render `misses` (indices into `articles`); each result goes to `onRendered` as it arrives. */
   render(
@@ -218,10 +218,11 @@ export function openRenderPool(sanitize: SanitizeSettings, count: number, entry 
       );
     }
   };
-  const start = () => {
-    if (workers.length > 0) return;
+  /** Start `wanted` workers (at most `count`), unless they are started or the pool is closed. */
+  const startWorkers = (wanted: number) => {
+    if (workers.length > 0 || closed) return;
     const { filename, eval: isScript } = entry;
-    for (let n = 0; n < count; n++) {
+    for (let n = 0; n < Math.min(count, Math.max(1, wanted)); n++) {
       const entry = { worker: new Worker(filename, { eval: isScript, workerData: { sanitize } satisfies RenderWorkerData }), held: new Set<number>(), ready: false };
       workers.push(entry);
       entry.worker.on("message", (message: RenderWorkerMessage) => {
@@ -265,13 +266,14 @@ export function openRenderPool(sanitize: SanitizeSettings, count: number, entry 
     get started() {
       return workers.length > 0;
     },
-    start,
+    start: () => startWorkers(count),
     render(articles, readBody, misses, onRendered) {
       if (closed) return Promise.reject(new Error("the render workers were stopped"));
       if (broken) return Promise.reject(broken);
       if (session) return Promise.reject(new Error("a render pool renders one set of articles at a time"));
       if (misses.length === 0) return Promise.resolve();
-      start();
+      // Started here: no more workers than articles.
+      startWorkers(misses.length);
       const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(misses.length / (workers.length * 8))));
       const jobs: Job[] = [];
       for (let at = 0; at < misses.length; at += size) jobs.push({ indices: misses.slice(at, at + size) });
@@ -288,6 +290,13 @@ export function openRenderPool(sanitize: SanitizeSettings, count: number, entry 
   };
 }
 
+/** A number of worker threads given as an option (`name`): a whole number of 0 or more, or undefined. */
+export function checkWorkerCount(value: number | undefined, name: string): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+    throw new WirefeedError("USAGE", `${name}: expected a whole number of 0 or more, got ${value}`);
+  }
+}
+
 /**
  * Render every article's Markdown to safe, absolute-URL HTML and its plain text (issue 7):
  * entries of the content-addressed cache first, on the main thread; then the misses, on worker
@@ -300,9 +309,7 @@ export function openRenderPool(sanitize: SanitizeSettings, count: number, entry 
  */
 export async function renderArticles(articles: readonly Article[], options: RenderOptions): Promise<RenderedArticle[]> {
   const { cache, sanitize, onProgress } = options;
-  if (options.workers !== undefined && !(Number.isSafeInteger(options.workers) && options.workers >= 0)) {
-    throw new WirefeedError("USAGE", `workers: expected a whole number of 0 or more, got ${options.workers}`);
-  }
+  checkWorkerCount(options.workers, "workers");
   const total = articles.length;
   const outputs: (RenderOutput | undefined)[] = new Array(total);
   let done = 0;
