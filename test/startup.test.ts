@@ -5,22 +5,23 @@
  * is measured outside the tests.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cp, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FIXED_NOW, makeTempDir, runCli, snapshotDir } from "./helpers.ts";
+import { FIXED_NOW, article, makeTempDir, makeTempSite, runCli, snapshotDir } from "./helpers.ts";
 
 const REPO = path.resolve(import.meta.dirname, "..");
 const COMPILED = path.join(REPO, "lib/wirefeed.mjs");
 const GOLDEN = path.join(REPO, "test/golden/sample");
 
 /** Run the compiled CLI in a child process. */
-function runCompiled(args: string[], options: { cwd?: string; nodeArgs?: string[] } = {}) {
+function runCompiled(args: string[], options: { cwd?: string; nodeArgs?: string[]; timeout?: number } = {}) {
   const child = spawnSync(process.execPath, [...(options.nodeArgs ?? []), COMPILED, ...args], {
     cwd: options.cwd ?? REPO,
     env: { ...process.env, NO_COLOR: "1" },
     encoding: "utf8",
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
   });
   return { code: child.status, stdout: child.stdout, stderr: child.stderr };
 }
@@ -140,4 +141,34 @@ describe("the compiled CLI (lib/wirefeed.mjs)", () => {
     const modules = await modulesOf(["build", "--now", FIXED_NOW], site);
     expect(modules.some((url) => url.includes("/node_modules/tsx/"))).toBe(true);
   });
+
+  it("exits with 1, and leaves dist/ as it was, when a build fails with its worker threads running", async () => {
+    // 1,600 articles, all in some archive page, with --no-cache: the render workers start once the
+    // feeds are planned; 60 tag feeds and 80 archive pages start a document worker. A file where
+    // the tag feeds' folder goes makes the write fail while the workers are up. A worker left
+    // running would keep the process alive (a scheduled job that never ends); the timeout then
+    // kills it, and the exit code is null.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1600; i++) {
+      files[`articles/a-${String(i).padStart(4, "0")}.md`] = article({ title: `A ${i}`, date: "2025-01-01T00:00:00Z", slug: `a-${i}`, tags: [`t${i % 60}`] }, `Body ${i}.\n`);
+    }
+    const dir = await makeTempSite(files, { archive: true, limit: 20, archivePageSize: 20, feeds: { tags: true, sections: false } });
+    await mkdir(path.join(dir, "dist"));
+    await writeFile(path.join(dir, "dist", "tags"), "not a folder\n");
+    const before = await snapshotDir(path.join(dir, "dist"));
+    const child = runCompiled(["build", "--no-cache", "--now", FIXED_NOW], { cwd: dir, timeout: 60_000 });
+    expect(child.code).toBe(1);
+    expect(child.stderr).toContain("cannot write to");
+    expect(await snapshotDir(path.join(dir, "dist"))).toEqual(before);
+
+    // A body that is not UTF-8, found only when bodies are read (the file is over 2 KB, so at
+    // first only its front matter was), while the render workers run.
+    await rm(path.join(dir, "dist", "tags"));
+    const head = article({ title: "Bad", date: "2025-01-01T00:00:00Z", slug: "a-0" }, "");
+    await writeFile(path.join(dir, "articles", "a-0000.md"), Buffer.concat([Buffer.from(head), Buffer.from(`${"Text. ".repeat(600)}\n`), Buffer.from([0xff, 0xfe, 0x0a])]));
+    const bad = runCompiled(["build", "--no-cache", "--now", FIXED_NOW], { cwd: dir, timeout: 60_000 });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("articles/a-0000.md");
+    expect(bad.stderr).toContain("not UTF-8");
+  }, 90_000);
 });
