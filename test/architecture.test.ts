@@ -89,6 +89,9 @@ describe("architecture (ARCHITECTURE.md, import rules)", () => {
         if (STAGES.includes(stage) && !LEAVES.has(target) && folderOf(target) !== stage) {
           wrong.push(`stage ${file} imports ${target}: stages meet only in pipeline.ts`);
         }
+        if (target.startsWith("documents/") && file !== "pipeline.ts" && !file.startsWith("documents/")) {
+          wrong.push(`${file} imports ${target}: only pipeline.ts uses documents/`);
+        }
         if (file === "pipeline.ts" && (target.startsWith("cli/") || target.startsWith("preview/"))) {
           wrong.push(`pipeline.ts imports ${target}: the pipeline knows nothing of the CLI`);
         }
