@@ -1,15 +1,7 @@
-import { type Extension, Feed, type Item } from "feed";
-import type { FeedItem, FeedLinks, FeedModel } from "../model/types.ts";
-import { categoriesOf } from "./categories.ts";
-import {
-  cdataPlain,
-  contentMarker,
-  declareNamespaces,
-  escapeHtml,
-  escapeUrlAttribute,
-  finishXmlParts,
-  protectText,
-} from "./feed-workarounds.ts";
+import { type Extension, Feed } from "feed";
+import type { FeedLinks, FeedModel } from "../model/types.ts";
+import { writeRssItem } from "./feed-items.ts";
+import { declareNamespaces, escapeUrlAttribute, finishXmlParts, protectText } from "./feed-workarounds.ts";
 
 const RSS_TYPE = "application/rss+xml";
 
@@ -20,6 +12,22 @@ export function generateRss(model: FeedModel): string {
 
 /** `generateRss` as pieces (`finishXmlParts`): what the build gates and writes. */
 export function generateRssParts(model: FeedModel): string[] {
+  const feed = createRssChannel(model);
+  // The library writes the channel around one stand-in item, so that it declares the namespaces
+  // items with content need (D14) as it would for the real ones; writeRssItem writes those in its
+  // place, as the library would (issue 7: the library's serialiser cost most of a large feed's time).
+  if (model.items.length > 0) {
+    const withContent = model.items.some((item) => item.fullContent);
+    feed.addItem({ title: "stand-in", link: model.homePageUrl, date: model.updated, ...(withContent ? { content: "stand-in" } : {}) });
+  }
+  const channel = feed.rss2();
+  const xml = model.items.length > 0 ? replaceStandIn(channel, model.items.map(writeRssItem).join("")) : channel;
+  // Namespaces are declared before the HTML goes in, so text inside CDATA never counts as a prefix.
+  return finishXmlParts(declareNamespaces(xml, "rss"), model.items.map((item) => item.html));
+}
+
+/** The library's `Feed` for `model`'s channel: every channel element, and no item yet. */
+export function createRssChannel(model: FeedModel): Feed {
   const feed = new Feed({
     title: protectText(model.title),
     description: protectText(model.description),
@@ -34,9 +42,18 @@ export function generateRssParts(model: FeedModel): string[] {
     feedLinks: { rss: model.links.rss },
   });
   for (const extension of channelExtensions(model)) feed.addExtension(extension);
-  model.items.forEach((item, index) => feed.addItem(toRssItem(item, index)));
-  // Namespaces are declared before the HTML goes in, so text inside CDATA never counts as a prefix.
-  return finishXmlParts(declareNamespaces(feed.rss2(), "rss"), model.items.map((item) => item.html));
+  return feed;
+}
+
+const ITEM_START = "\n        <item>";
+const ITEM_END = "</item>";
+
+/** The channel with its one stand-in item (the only `<item>` tag: channel text escapes `<`) replaced by `items`. */
+function replaceStandIn(channel: string, items: string): string {
+  const start = channel.indexOf(ITEM_START);
+  const end = channel.indexOf(ITEM_END, start);
+  if (start < 0 || end < 0 || channel.includes(ITEM_START, start + 1)) throw new Error("feed@6 changed how it writes RSS items; update generateRss");
+  return channel.slice(0, start) + items + channel.slice(end + ITEM_END.length);
 }
 
 function atomLink(href: string, rel: string, type?: string): { _attributes: Record<string, string> } {
@@ -56,44 +73,4 @@ function channelExtensions(model: FeedModel): Extension[] {
   if (model.archive?.isArchive) extensions.push({ name: "fh:archive", objects: {} });
   else if (model.complete) extensions.push({ name: "fh:complete", objects: {} });
   return extensions;
-}
-
-function toRssItem(item: FeedItem, index: number): Item {
-  // D14: <author> must be an email address; with a single author who has one, use it,
-  // otherwise dc:creator.
-  const [first, ...rest] = item.authors;
-  const useAuthor = first?.email !== undefined && rest.length === 0;
-  const extensions: Extension[] = [];
-  if (!useAuthor) {
-    const creators = item.authors.map((author) => ({ _text: protectText(author.name) }));
-    // The library's typing wants one object per extension name; an array gives repeated elements.
-    extensions.push({ name: "dc:creator", objects: creators as unknown as Record<string, unknown> });
-  }
-  if (item.image) {
-    const { url, type, length } = item.image;
-    const attributes = { url: escapeUrlAttribute(url), ...(type ? { type } : {}), ...(length ? { fileSize: String(length) } : {}), medium: "image" };
-    extensions.push({ name: "media:content", objects: { _attributes: attributes } });
-    extensions.push({ name: "media:thumbnail", objects: { _attributes: { url: escapeUrlAttribute(url) } } });
-  }
-  const enclosure = item.enclosure;
-  return {
-    title: cdataPlain(item.title),
-    link: item.url,
-    // A guid equal to the link is a permalink (isPermaLink="true"); any other id is marked false.
-    ...(item.id === item.url ? {} : { guid: protectText(item.id) }),
-    date: item.updated,
-    published: item.published,
-    // D26: the summary precedes content:encoded; RSS description is HTML, so escape the text.
-    description: escapeHtml(item.summary),
-    ...(item.fullContent ? { content: contentMarker(index) } : {}),
-    ...(useAuthor ? { author: [{ name: protectText(first.name), email: first.email }] } : {}),
-    // D16: name and term both given; the domain is written raw by the library (D5).
-    category: categoriesOf(item).map((category) => ({
-      name: protectText(category.name),
-      domain: escapeUrlAttribute(category.scheme),
-    })),
-    // D17, D18: one enclosure, in object form with its real type and length, never guessed.
-    ...(enclosure?.type && enclosure.length ? { enclosure: { url: enclosure.url, type: enclosure.type, length: enclosure.length } } : {}),
-    extensions,
-  };
 }

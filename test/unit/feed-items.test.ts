@@ -1,0 +1,99 @@
+/**
+ * src/formats/feed-items.ts writes the RSS items and Atom entries itself (issue 7). These tests hold
+ * the whole documents it makes to the ones `feed@6` makes when it serialises every item
+ * (test/support/library-items.ts), byte for byte, for arbitrary models.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { generateAtom } from "../../src/formats/atom.ts";
+import { generateRss } from "../../src/formats/rss.ts";
+import type { Author, FeedItem, FeedModel, Media, Term } from "../../src/model/types.ts";
+import { baseItem, baseModel } from "../support/feed-model.ts";
+import { generateLibraryAtom, generateLibraryRss } from "../support/library-items.ts";
+
+/**
+ * What the escapers and the library's quirks turn on, plus any text. Noncharacters are left out:
+ * the markers are made of them, and validation strips them from every field.
+ */
+const NASTY = ["&", "&amp;", "&amp;amp;", "&lt;", "<", ">", '"', "'", "]]>", "]]", "<![CDATA[", "</item>", "<item>", "</entry>", "\n", " ", "é", "😀", "<dc:x>", "<media:y/>"];
+const text = fc
+  .array(fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 4 }), fc.string({ unit: "grapheme", maxLength: 3 })), { maxLength: 5 })
+  .map((parts) => parts.join("").replace(/[\uFDD0-\uFDEF]/g, ""));
+const URLS = ["https://example.com/a/", "https://example.com/a?x=1&y=2", "https://example.com/ü ñ/\"q\"", "http://example.com:80/%7e/", "https://EXAMPLE.com/b#f"];
+const url = fc.constantFrom(...URLS);
+const media: fc.Arbitrary<Media> = fc.record({
+  url,
+  type: fc.option(fc.constantFrom("image/png", "audio/mpeg", 'x/"y"&z', ""), { nil: undefined }),
+  length: fc.option(fc.constantFrom(0, 1, 12345), { nil: undefined }),
+});
+const author: fc.Arbitrary<Author> = fc.record(
+  { name: text, email: fc.constantFrom("a@example.com", "x&y@example.com", ""), url },
+  { requiredKeys: ["name"] },
+);
+const term: fc.Arbitrary<Term> = fc.record({ name: text, term: fc.constantFrom("x", "a&b", "mexico"), scheme: fc.constantFrom("https://example.com/tags/", "https://example.com/t?a=1&b=2") });
+const item: fc.Arbitrary<FeedItem> = fc
+  .record({
+    link: url,
+    id: fc.oneof(url, fc.constantFrom("tag:example.com,2025:a", "tag:example.com,2025:a&b")),
+    sameId: fc.boolean(),
+    title: text,
+    summary: text,
+    html: text,
+    fullContent: fc.boolean(),
+    published: fc.date({ min: new Date("1990-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }),
+    updated: fc.date({ min: new Date("1990-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }),
+    authors: fc.array(author, { maxLength: 3 }),
+    tags: fc.array(term, { maxLength: 3 }),
+    section: fc.option(term, { nil: undefined }),
+    image: fc.option(media, { nil: undefined }),
+    enclosure: fc.option(media, { nil: undefined }),
+  })
+  .map(({ link, id, sameId, ...rest }) => ({ ...baseItem, ...rest, url: link, permalink: link, id: sameId ? link : id }));
+const model: fc.Arbitrary<FeedModel> = fc
+  .record({
+    items: fc.array(item, { maxLength: 4 }),
+    complete: fc.boolean(),
+    archive: fc.constantFrom(undefined, { isArchive: true, current: baseModel.links }, { isArchive: false, prevArchive: baseModel.links }),
+    hubs: fc.constantFrom<string[][]>([], ["https://hub.example.com/?a=1&b=2"]),
+  })
+  .map((fields) => ({ ...baseModel, ...fields }));
+
+describe("RSS items and Atom entries written without the library (issue 7)", () => {
+  it("give the library's RSS document, byte for byte, for any model", () => {
+    fc.assert(
+      fc.property(model, (m) => {
+        expect(generateRss(m)).toBe(generateLibraryRss(m));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("give the library's Atom document, byte for byte, for any model", () => {
+    fc.assert(
+      fc.property(model, (m) => {
+        expect(generateAtom(m)).toBe(generateLibraryAtom(m));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("split CDATA sections where the library does, and write empty values as it does", () => {
+    const items = [
+      { ...baseItem, title: "a]]>b]]>c]]>", summary: "", authors: [{ name: "", email: "x@example.com" }] },
+      { ...baseItem, id: "tag:example.com,2025:b", title: "", summary: "]]>", authors: [{ name: "" }, { name: "]]>&amp;" }] },
+    ];
+    const m = { ...baseModel, items };
+    expect(generateRss(m)).toContain("<![CDATA[a]]]]><![CDATA[>b]]]]><![CDATA[>c]]]]><![CDATA[>]]>");
+    expect(generateRss(m)).toBe(generateLibraryRss(m));
+    expect(generateAtom(m)).toBe(generateLibraryAtom(m));
+  });
+
+  it("declare the content namespaces only when some item has content, as the library does", () => {
+    const summaryOnly = { ...baseModel, items: [{ ...baseItem, fullContent: false }] };
+    const withContent = { ...baseModel, items: [{ ...baseItem, fullContent: false }, { ...baseItem, id: "tag:example.com,2025:b", fullContent: true }] };
+    expect(generateRss(summaryOnly)).not.toContain("xmlns:content=");
+    expect(generateRss(summaryOnly)).toBe(generateLibraryRss(summaryOnly));
+    expect(generateRss(withContent)).toMatch(/<rss version="2.0" xmlns:dc="[^"]+" xmlns:content="[^"]+" xmlns:atom=/);
+    expect(generateRss(withContent)).toBe(generateLibraryRss(withContent));
+  });
+});
