@@ -493,8 +493,9 @@ async function buildWith(options: BuildOptions, loaded: LoadedConfig, startedAt:
         ...renderOptions,
         ...(options.onProgress ? { onProgress: (done: number) => options.onProgress?.(offset + done, toRender) } : {}),
       });
-      // Stopped after the last render, so that their memory is free while the documents are made.
-      if (batchIndex === batches.length - 1) await renderPool?.close();
+      // Stopped after the last render, so that their memory is free while the documents are made;
+      // not waited for here (build() waits in its finally): they exit while the work goes on.
+      if (batchIndex === batches.length - 1) renderPool?.close().catch(() => undefined);
       rendered += renderedList.length;
       if (readWhileRendering) await awaitBodies();
       // The plain text only serves to derive a summary: an article with one of its own drops it.
