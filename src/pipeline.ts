@@ -36,7 +36,7 @@ import {
 import { fingerprintArticle, fingerprintPages, fingerprintPlan } from "./model/fingerprint.ts";
 import type { FeedPlan } from "./model/plan-feeds.ts";
 import { type RenderPool, WORKER_THRESHOLD, checkWorkerCount, openRenderPool, renderArticles } from "./render/render-articles.ts";
-import { EMPTY_STATE, type FeedState, applyFeedState } from "./state/feed-state.ts";
+import { EMPTY_STATE, type FeedState, applyFeedState, isCurrentDigest } from "./state/feed-state.ts";
 import { loadState, serializeState } from "./state/load-state.ts";
 
 export interface BuildOptions {
@@ -382,7 +382,11 @@ async function buildWith(options: BuildOptions, loaded: LoadedConfig, startedAt:
     index !== undefined && files.every((file) => index.isDocumentIntact(file, path.join(outDir, ...file.split("/")), print));
   const reusable = plans.map((plan, position) => {
     if (!index) return false;
-    const print = printOf(plan, state.feeds[plan.links.json]);
+    const recorded = state.feeds[plan.links.json];
+    // A digest of the first kind is recorded again with the new one (as a full build would), so
+    // the feed is made again: with the same bytes, since its items compare as unchanged.
+    if (recorded !== undefined && !isCurrentDigest(recorded)) return false;
+    const print = printOf(plan, recorded);
     if (!isIntact(Object.values(pathsOf(plan)), print)) return false;
     if (position > 0) return true;
     return !options.generateMain && options.previous === undefined && isIntact(PAGES.map((page) => page.path), pagesPrintOf(print));

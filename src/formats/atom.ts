@@ -44,7 +44,8 @@ export function createAtomFeed(model: FeedModel): Feed {
 
 /** D20: the library has no xml:lang; the root tag is fixed, so add it there. */
 export function addAtomLanguage(xml: string, language: string): string {
-  return xml.replace(ATOM_ROOT, `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${language}">`);
+  // A function, so that nothing in `language` is read as a replacement pattern (`$'` and the like).
+  return xml.replace(ATOM_ROOT, () => `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${language}">`);
 }
 
 const ATOM_END = "\n</feed>";

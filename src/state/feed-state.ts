@@ -49,9 +49,18 @@ export function hashItemsV1(model: FeedModel): string {
   return hash.digest("hex");
 }
 
-/** Whether `recorded` is the digest of these items, of whichever kind it is. */
-function recordsItems(recorded: string, model: FeedModel, items: string): boolean {
+/**
+ * Whether `recorded` is the digest of these items, of whichever kind it is. A damaged entry (no
+ * digest, or not a string: loadState checks only the file's shape) records nothing.
+ */
+function recordsItems(recorded: unknown, model: FeedModel, items: string): boolean {
+  if (typeof recorded !== "string") return false;
   return recorded.startsWith(DIGEST_V2) ? recorded === items : recorded === hashItemsV1(model);
+}
+
+/** Whether a recorded entry's digest is of the kind `hashItems` makes (not of the first kind, nor damaged). */
+export function isCurrentDigest(entry: { items: unknown } | undefined): boolean {
+  return typeof entry?.items === "string" && entry.items.startsWith(DIGEST_V2);
 }
 
 /**

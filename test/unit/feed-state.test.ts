@@ -69,4 +69,16 @@ describe("the digest of a feed's items", () => {
       hashItems({ items: [{ ...one, fullContent: false }] } as unknown as FeedModel),
     );
   });
+
+  // loadState checks only the file's shape: a damaged entry refines nothing, and never throws.
+  it("takes a damaged entry for changed items, as before the digest changed", () => {
+    const model = { ...baseModel, updated: new Date("2025-01-01T00:00:00Z"), items: [{ ...baseItem }] };
+    const now = new Date("2026-01-01T00:00:00Z");
+    for (const damaged of [{ updated: "2025-06-01T00:00:00.000Z" }, { items: null, updated: "2025-06-01T00:00:00.000Z" }, { items: 5, updated: "2025-06-01T00:00:00.000Z" }]) {
+      const state = { version: 1 as const, feeds: { [model.links.json]: damaged as unknown as { items: string; updated: string } } };
+      const applied = applyFeedState([model], state, now);
+      expect(applied.models[0]?.updated.toISOString()).toBe(now.toISOString());
+      expect(applied.state.feeds[model.links.json]?.items).toBe(hashItems(model));
+    }
+  });
 });
