@@ -5,7 +5,7 @@
 import { FORMATS, type Format } from "../formats/registry.ts";
 import { gateJsonFeedPieces, gateOutput } from "../gate/gate-output.ts";
 import type { FeedItem, FeedModel, FormatKey } from "../model/types.ts";
-import { type DocumentPiece, groupParts } from "../output/write.ts";
+import { type DocumentPiece, groupParts, measureParts } from "../output/write.ts";
 
 export interface GeneratedDocument {
   /** The document in pieces: text, or UTF-8 already encoded. */
@@ -34,8 +34,7 @@ export function generateDocument(format: Format, model: FeedModel, path: string,
     gateOutput({ ...gate, kind: format.kind, contents: text });
     parts = text;
   }
-  const bytes = parts.reduce((sum, part) => sum + (typeof part === "string" ? Buffer.byteLength(part) : part.length), 0);
-  return { parts, bytes };
+  return { parts, bytes: measureParts(parts) };
 }
 
 /**
