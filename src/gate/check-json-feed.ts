@@ -22,12 +22,23 @@ export function checkJsonFeed(text: string): string[] {
   return problems;
 }
 
+/** One JSON string token: every character one at a time, so that a failed match backtracks linearly. */
+const JSON_STRING = /^"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"$/;
+
+/**
+ * Longest token JSON_STRING checks: its backtracking stack overflows at about ten million
+ * characters on Node 20 (a long article's HTML), so a longer token is scanned instead.
+ */
+const ONE_PASS_LIMIT = 1 << 20;
+
 /**
  * Whether `text` is one JSON string token (RFC 8259 §7), checked without making the string it
- * stands for; a scan from one quote, backslash or control character to the next (a regular
- * expression over the whole token overflows the stack on a long article).
+ * stands for: with one regular expression up to `onePassLimit` characters (issue 7: five times as
+ * fast as the scan on HTML, whose quotes are all escaped), else by a scan from one quote,
+ * backslash or control character to the next.
  */
-export function isJsonString(text: string): boolean {
+export function isJsonString(text: string, onePassLimit = ONE_PASS_LIMIT): boolean {
+  if (text.length <= onePassLimit) return JSON_STRING.test(text);
   const end = text.length - 1;
   if (end < 1 || text[0] !== '"' || text[end] !== '"') return false;
   const special = /["\\\u0000-\u001f]/g;
