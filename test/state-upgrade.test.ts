@@ -1,4 +1,4 @@
-import { cp, readFile, readdir, rm } from "node:fs/promises";
+import { cp, readFile, readdir, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { build } from "../src/pipeline.ts";
@@ -7,10 +7,19 @@ import { FIXED_NOW, article, makeTempDir, makeTempSite } from "./helpers.ts";
 /**
  * Issue 7 changed the digest the state file records for each feed's items (`hashItems`, "2:…").
  * The build before the change is played by recording digests of the first kind (`hashItemsV1`)
- * wherever the build records state; its build index then vouches for documents made with them,
- * as the old code's did.
+ * wherever the build records state, and a build stamp of the version before; its build index and
+ * its stamp then vouch for what it made, as the old code's did.
  */
 const legacy = vi.hoisted(() => ({ on: false }));
+vi.mock("../src/cache/build-index.ts", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../src/cache/build-index.ts")>();
+  return {
+    ...actual,
+    get BUILD_STAMP_VERSION() {
+      return legacy.on ? 3 : actual.BUILD_STAMP_VERSION;
+    },
+  };
+});
 vi.mock("../src/state/feed-state.ts", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../src/state/feed-state.ts")>();
   return {
@@ -37,10 +46,14 @@ describe("a state file recorded with the first kind of digest (issue 7)", () => 
       Array.from({ length: 5 }, (_, i) => [`articles/post-${i}.md`, article({ title: `Post ${i}`, date: `2025-05-0${i + 1}`, tags: [`t${i % 2}`] }, `Body ${i} “é”.\n`)]),
     );
     const dir = await makeTempSite(files, { limit: 4 });
+    // Older than the build by more than 2 s, so that the build leaves a stamp.
+    const past = new Date(Date.now() - 60_000);
+    for (const file of [...Object.keys(files), "wirefeed.config.ts"]) await utimes(path.join(dir, file), past, past);
     const now = new Date(FIXED_NOW);
     legacy.on = true;
     await build({ cwd: dir, now });
     legacy.on = false;
+    expect((await stat(path.join(dir, ".wirefeed-cache/stamp.json"))).isFile()).toBe(true);
     const stateFile = path.join(dir, ".wirefeed/state.json");
     const old = JSON.parse(await readFile(stateFile, "utf8")) as { feeds: Record<string, { items: string; updated: string }> };
     expect(Object.values(old.feeds).map((entry) => entry.items.startsWith("2:"))).toEqual([false, false, false]);

@@ -207,8 +207,10 @@ async function saveBuildIndex(dir: string, data: BuildIndexData): Promise<boolea
  * holds a digest of every article file's path and stat (and of the listing's warnings), the stat of
  * the state file and of local media files, the window of build instants in which the same
  * articles are live, every output file's size and mtime, and the result to give back.
+ * Version 4: the state file's digests of items changed (state/feed-state.ts), so a stamp written
+ * before must not let a build skip recording them anew.
  */
-export const BUILD_STAMP_VERSION = 3;
+export const BUILD_STAMP_VERSION = 4;
 const STAMP_NAME = "stamp.json";
 
 /** What a build that changed nothing returns: everything in it is JSON. */
