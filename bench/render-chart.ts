@@ -19,6 +19,8 @@ const STYLE: Record<VariantKey, { colour: string; dash?: string }> = {
   naive: { colour: "#ff7f0e", dash: "7 4" },
   "floor-read": { colour: "#7f7f7f", dash: "2 3" },
   "floor-render": { colour: "#17becf", dash: "2 3" },
+  "floor-render-cores": { colour: "#17becf", dash: "6 3" },
+  "floor-render-default": { colour: "#1f77b4", dash: "2 3" },
 };
 
 function escapeXml(text: string): string {

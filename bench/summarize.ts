@@ -34,6 +34,11 @@ export interface VariantResult {
   ratioToNaive?: number;
   /** Median wall time over the render floor's at the same N. */
   ratioToFloorRender?: number;
+  /**
+   * Median wall time over the floor of what this variant renders, on every core, at the same N
+   * (`OWN_FLOOR`): the ratio issue 7's "within 1.2× of the render floor" asks about.
+   */
+  ratioToOwnFloor?: number;
   /** Setup failures, failed runs, failed checks, skips. */
   errors: string[];
 }
@@ -77,6 +82,14 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
+/** The parallel render floor of the articles each variant renders (every one, or the default feeds' own). */
+const OWN_FLOOR: Partial<Record<VariantKey, VariantKey>> = {
+  "cold-all": "floor-render-cores",
+  "cold-archive": "floor-render-cores",
+  naive: "floor-render-cores",
+  default: "floor-render-default",
+};
+
 /** Fill in medians and ratios; a ratio needs both medians at the same N. */
 export function summarize(results: VariantResult[]): void {
   for (const result of results) {
@@ -100,6 +113,10 @@ export function summarize(results: VariantResult[]): void {
     else delete result.ratioToNaive;
     if (wall !== undefined && floor) result.ratioToFloorRender = wall / floor;
     else delete result.ratioToFloorRender;
+    const ownFloorKey = OWN_FLOOR[result.variant];
+    const ownFloor = ownFloorKey && wallOf(ownFloorKey);
+    if (wall !== undefined && ownFloor) result.ratioToOwnFloor = wall / ownFloor;
+    else delete result.ratioToOwnFloor;
   }
 }
 
@@ -109,7 +126,7 @@ const ratio = (value: number | undefined) => (value === undefined ? "—" : `${v
 
 /** A plain-text table, one row per variant and size, for stdout. */
 export function formatTable(results: VariantResult[]): string {
-  const header = ["variant", "N", "wall s", "CPU s", "peak RSS MB", "÷ naive", "÷ floor render", "runs ok", "note"];
+  const header = ["variant", "N", "wall s", "CPU s", "peak RSS MB", "÷ naive", "÷ floor render", "÷ its floor", "runs ok", "note"];
   const rows = results.map((result) => [
     result.label,
     String(result.n),
@@ -118,6 +135,7 @@ export function formatTable(results: VariantResult[]): string {
     megabytes(result.median?.maxRssKB),
     ratio(result.ratioToNaive),
     ratio(result.ratioToFloorRender),
+    ratio(result.ratioToOwnFloor),
     `${result.runs.filter((run) => run.ok).length}/${result.runs.length}`,
     result.errors[0] ? truncate(result.errors[0], 100) + (result.errors.length > 1 ? ` (+${result.errors.length - 1} more)` : "") : "",
   ]);

@@ -10,17 +10,33 @@
  */
 import { createReadStream } from "node:fs";
 import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { BASE_CONFIG, type GeneratedCorpus, configText } from "./generate-corpus.ts";
 import { type ChildCommand, runChild } from "./run-child.ts";
 import { WIREFEED_BIN, compiledScript } from "./compile-scripts.ts";
 import { type FileState, diffSnapshots, snapshotTree } from "./snapshot-tree.ts";
+import { planFeeds, selectArticles } from "../src/model/plan-feeds.ts";
+import { loadSite } from "../src/pipeline.ts";
 
 const REPO = path.resolve(import.meta.dirname, "..");
 const WIREFEED = WIREFEED_BIN;
 
-export type VariantKey = "cold-all" | "cold-archive" | "default" | "warm-one-edit" | "no-op" | "naive" | "floor-read" | "floor-render";
+export type VariantKey =
+  | "cold-all"
+  | "cold-archive"
+  | "default"
+  | "warm-one-edit"
+  | "no-op"
+  | "naive"
+  | "floor-read"
+  | "floor-render"
+  | "floor-render-cores"
+  | "floor-render-default";
+
+/** Worker threads of the parallel floors: as many as wirefeed starts render workers, one per core. */
+const CORES = availableParallelism();
 
 export interface VariantInfo {
   key: VariantKey;
@@ -66,6 +82,16 @@ export const VARIANTS: readonly VariantInfo[] = [
     key: "floor-render",
     label: "floor render",
     description: "gray-matter + marked on every article, one thread, nothing written (bench/floor-render.ts)",
+  },
+  {
+    key: "floor-render-cores",
+    label: "floor render, all cores",
+    description: `the same on ${CORES} worker threads (one per core, as wirefeed renders): the floor of a build that renders every article`,
+  },
+  {
+    key: "floor-render-default",
+    label: "floor render, default",
+    description: `the same on ${CORES} worker threads for only the articles the default build's feeds show (main, tag and section feeds): the floor of the default build's render`,
   },
 ];
 
@@ -264,15 +290,54 @@ export function createRunners(ctx: SizeContext): VariantRunner[] {
     },
   };
 
-  const floor = (key: "floor-read" | "floor-render"): VariantRunner => ({
+  const floor = (key: "floor-read" | "floor-render" | "floor-render-cores", threads: string[] = []): VariantRunner => ({
     info: info(key),
     setup: nothing,
     before: nothing,
-    command: () => ({ script: compiledScript(key), args: ["--articles", ctx.corpus.articlesDir], cwd: ctx.corpus.dir }),
+    command: () => ({ script: compiledScript(key === "floor-read" ? key : "floor-render"), args: ["--articles", ctx.corpus.articlesDir, ...threads], cwd: ctx.corpus.dir }),
     verify: noProblems,
   });
 
-  return [coldAll, coldArchive, defaultBuild, warm, noOp, naive, floor("floor-read"), floor("floor-render")];
+  const shownList = path.join(siteOf("floor-render-default"), "shown-articles.txt");
+  const floorDefault: VariantRunner = {
+    info: info("floor-render-default"),
+    setup: async () => {
+      await writeSite(siteOf("floor-render-default"), sharedArticles);
+      await writeFile(shownList, (await listShownArticles(siteOf("floor-render-default"), ctx.now)).join("\n") + "\n");
+    },
+    before: nothing,
+    command: () => ({
+      script: compiledScript("floor-render"),
+      args: ["--articles", ctx.corpus.articlesDir, "--files", shownList, "--threads", String(CORES)],
+      cwd: ctx.corpus.dir,
+    }),
+    verify: noProblems,
+  };
+
+  return [
+    coldAll,
+    coldArchive,
+    defaultBuild,
+    warm,
+    noOp,
+    naive,
+    floor("floor-read"),
+    floor("floor-render"),
+    floor("floor-render-cores", ["--threads", String(CORES)]),
+    floorDefault,
+  ];
+}
+
+/**
+ * The files of the articles some feed of the site in `dir` shows at `now`, newest first: what its
+ * build renders. Planned by wirefeed's own load → select → plan, so the floor follows the config.
+ */
+async function listShownArticles(dir: string, now: string): Promise<string[]> {
+  const site = await loadSite({ cwd: dir });
+  const { live, expired } = selectArticles(site.articles, { now: new Date(now), drafts: false, future: false });
+  const { plans } = planFeeds(live, site.loaded.config, expired);
+  const shown = new Set(plans.flatMap((plan) => plan.articleIds));
+  return live.filter((article) => shown.has(article.id)).map((article) => path.resolve(site.loaded.root, article.file));
 }
 
 /**

@@ -9,8 +9,12 @@ import { fileURLToPath } from "node:url";
  * so under tsx the worker starts from a two-line script that registers tsx's loader first.
  */
 export function workerEntry(name: string, here: string): { filename: string | URL; eval: boolean } {
-  const extension = path.extname(fileURLToPath(here));
-  const entry = new URL(`./${name}-worker${extension}`, here);
+  return workerScript(new URL(`./${name}-worker${path.extname(fileURLToPath(here))}`, here));
+}
+
+/** How to start a worker thread on the module at `entry`: as is, or under tsx through an eval'd script (above). */
+export function workerScript(entry: URL): { filename: string | URL; eval: boolean } {
+  const extension = path.extname(fileURLToPath(entry));
   if (extension !== ".ts" && extension !== ".mts") return { filename: entry, eval: false };
   let tsxApi: string;
   try {

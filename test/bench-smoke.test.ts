@@ -14,7 +14,7 @@ const REPO = path.resolve(import.meta.dirname, "..");
 const TIMEOUT_MS = 180_000;
 
 /** The variants the issue asks for, by their keys in the report. */
-const EXPECTED = ["cold-all", "cold-archive", "default", "warm-one-edit", "no-op", "naive", "floor-read", "floor-render"];
+const EXPECTED = ["cold-all", "cold-archive", "default", "warm-one-edit", "no-op", "naive", "floor-read", "floor-render", "floor-render-cores", "floor-render-default"];
 
 interface Report {
   ok: boolean;
@@ -61,7 +61,7 @@ describe("npm run bench (smoke test at N = 200)", () => {
         expect(entry.median, entry.variant).toBeDefined();
         expect(entry.median?.maxRssKB, entry.variant).toBeGreaterThan(0);
       }
-      for (const label of ["cold all", "default", "warm one edit", "no-op", "naive", "floor read", "floor render"]) {
+      for (const label of ["cold all", "default", "warm one edit", "no-op", "naive", "floor read", "floor render", "floor render, all cores", "floor render, default", "÷ its floor"]) {
         expect(result.stdout).toContain(label);
       }
 
