@@ -1,6 +1,6 @@
 import path from "node:path";
 import { availableParallelism } from "node:os";
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { type ConfigOverrides, type LoadedConfig, loadConfig } from "./config/load.ts";
 import { checkCollisions } from "./content/check-collisions.ts";
@@ -8,9 +8,10 @@ import { validateArticle } from "./content/front-matter.ts";
 import { type LoadedArticles, loadArticles, readArticleBody } from "./content/load.ts";
 import { type Diagnostic, WirefeedError } from "./errors.ts";
 import { resolveMedia } from "./media/resolve-media.ts";
-import { buildModel } from "./model/build-model.ts";
+import { assembleModel, buildModel, buildModelItem } from "./model/build-model.ts";
 import { planFeeds, selectArticles } from "./model/plan-feeds.ts";
-import type { Article, FeedListing, FeedModel, MediaCopy, OutputFile, RenderedArticle } from "./model/types.ts";
+import type { Article, FeedItem, FeedListing, FeedModel, MediaCopy, OutputFile, RenderedArticle } from "./model/types.ts";
+import { type Spill, openSpill } from "./output/spill.ts";
 import { type WriteFs, openOutputWriter, writeOutputs } from "./output/write.ts";
 import { type DocumentPool, openDocumentPool } from "./documents/document-pool.ts";
 import type { GeneratedDocument } from "./documents/generate-document.ts";
@@ -36,7 +37,7 @@ import {
 import { fingerprintArticle, fingerprintPages, fingerprintPlan } from "./model/fingerprint.ts";
 import type { FeedPlan } from "./model/plan-feeds.ts";
 import { type RenderPool, WORKER_THRESHOLD, checkWorkerCount, openRenderPool, renderArticles } from "./render/render-articles.ts";
-import { EMPTY_STATE, type FeedState, applyFeedState, isCurrentDigest } from "./state/feed-state.ts";
+import { EMPTY_STATE, type FeedState, applyFeedState, isCurrentDigest, startItemsDigest, startItemsDigestV1 } from "./state/feed-state.ts";
 import { loadState, serializeState } from "./state/load-state.ts";
 
 export interface BuildOptions {
@@ -75,6 +76,12 @@ export interface BuildOptions {
    * and documents are held in memory at once. Default BATCH_ARTICLES (4,000).
    */
   batchArticles?: number;
+  /**
+   * Fewest items of a feed written as its items render, each item's HTML spilled to a temp file
+   * and let go (`documents/spill-items.ts`), when a batch holds that feed alone and the build
+   * writes. Default BATCH_ARTICLES (4,000).
+   */
+  streamItems?: number;
   /** Bytes of article bodies held from their first read to their render. Default BODY_BYTES_KEPT (128 MB). */
   bodyBytesKept?: number;
   /** Render worker threads; 0 renders on the main thread. Default: by the articles to render and the cores (`renderArticles`). */
@@ -117,7 +124,11 @@ export interface BuildResult {
   loaded: LoadedConfig;
   /** Absolute output folder. */
   outDir: string;
-  /** The main feed's model (the first of `feeds`); undefined when it was reused (see `generateMain`). */
+  /**
+   * The main feed's model (the first of `feeds`); undefined when it was reused (see `generateMain`).
+   * A main feed of `streamItems` items or more, written as its items rendered, has items without
+   * their HTML (`html` is ""): it is in its documents, in `files`.
+   */
   model: FeedModel | undefined;
   feeds: BuiltFeed[];
   /** Every feed as the subscribe page and OPML list it. */
@@ -127,7 +138,8 @@ export interface BuildResult {
    * (`write: false`); otherwise the main feed and the pages, because other documents are let go
    * once written (a large archive does not fit in memory at once), and the main feed's contents
    * are generated again from its model when first asked for (so read them before changing
-   * `model`, which is the same object). `outputs` lists them all.
+   * `model`, which is the same object); a main feed written as its items rendered is read back
+   * from its file instead (an error if the file is gone or its size changed). `outputs` lists them all.
    */
   files: OutputFile[];
   /** Every output file, generated or reused, in build order (feeds as planned, then the pages). */
@@ -255,14 +267,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const cores = availableParallelism();
   const workers = options.renderWorkers ?? (cores > 1 ? cores : 0);
   const renderPool = workers > 0 ? openRenderPool({ sanitize: config.sanitize, iframeHosts: config.iframeHosts }, workers) : undefined;
+  // The spill file of feeds written as their items render: made on first use, removed however the build ends.
+  const spill = openSpill();
   try {
-    return await buildWith(options, loaded, startedAt, renderPool);
+    return await buildWith(options, loaded, startedAt, renderPool, spill);
   } finally {
+    spill.remove();
     await renderPool?.close();
   }
 }
 
-async function buildWith(options: BuildOptions, loaded: LoadedConfig, startedAt: number, renderPool: RenderPool | undefined): Promise<BuildResult> {
+async function buildWith(
+  options: BuildOptions,
+  loaded: LoadedConfig,
+  startedAt: number,
+  renderPool: RenderPool | undefined,
+  spill: Spill,
+): Promise<BuildResult> {
   const { config, root } = loaded;
   const author = typeof config.author === "string" ? { name: config.author } : config.author;
   const cacheDir = path.resolve(root, config.cacheDir);
@@ -444,7 +465,7 @@ async function buildWith(options: BuildOptions, loaded: LoadedConfig, startedAt:
     const entry = state.feeds[plan.links.json];
     if (entry) stateFeeds[plan.links.json] = entry;
   }
-  const { FORMATS, gateOutput, generateDocument, generateSubscribePage, generateOpml, generateAutodiscoverySnippet } =
+  const { FORMATS, gateOutput, generateDocument, spillItems, generateSubscribePage, generateOpml, generateAutodiscoverySnippet } =
     generatedPlans.length > 0 ? await loadGenerators().catch(failAfterBodies) : ({} as Awaited<ReturnType<typeof loadGenerators>>);
   // Dry runs (write: false) return every document; a build that writes returns the main feed and
   // the pages, and drops each other document once it is staged.
@@ -467,6 +488,7 @@ async function buildWith(options: BuildOptions, loaded: LoadedConfig, startedAt:
     model: FeedModel,
     state: FeedState,
     documentOf: (format: (typeof FORMATS)[number], at: number) => GeneratedDocument,
+    spilled = false,
   ) => {
     const { plan, position } = entry;
     const paths = pathsOf(plan);
@@ -479,7 +501,9 @@ async function buildWith(options: BuildOptions, loaded: LoadedConfig, startedAt:
       const document = { path: paths[format.key], parts, mediaType: format.mediaType };
       writer?.stage(document);
       generatedFiles.push({ path: document.path, mediaType: document.mediaType, bytes });
-      if (keep(position)) files.push(writer ? generateLater(document, () => format.generate(model)) : { path: document.path, contents: (parts as string[]).join(""), mediaType: document.mediaType });
+      // A spilled feed's model holds no HTML: its contents are the file as written.
+      const contents = spilled ? () => readWritten(path.join(outDir, ...document.path.split("/")), bytes) : () => format.generate(model);
+      if (keep(position)) files.push(writer ? generateLater(document, contents) : { path: document.path, contents: (parts as string[]).join(""), mediaType: document.mediaType });
       if (print !== undefined) prints.set(paths[format.key], print);
       // A large document is written out before the next is generated, so the two are never
       // held at once: the write cannot start while the caller's loop runs (issue 7).
@@ -490,9 +514,47 @@ async function buildWith(options: BuildOptions, loaded: LoadedConfig, startedAt:
     // Started before the first render, so that they have loaded by the time the first feeds are made.
     const workers = documentWorkers(Math.max(0, ...batches.map((batch) => batch.length)));
     if (writer && batches.length > 0 && workers > 0) pool = openDocumentPool(workers);
+    const selectedById = new Map(selected.map((article) => [article.id, article]));
     for (const [batchIndex, batch] of batches.entries()) {
       const ids = new Set(batch.flatMap((entry) => entry.plan.articleIds));
       const offset = rendered;
+      const streamed = batch.length === 1 && writer !== undefined && (batch[0] as (typeof batch)[number]).plan.articleIds.length >= (options.streamItems ?? BATCH_ARTICLES);
+      if (streamed) {
+        // One large feed: each item is modelled, digested, checked and spilled as it renders,
+        // and its HTML let go; the documents are made once every item is in (issue 7).
+        const entry = batch[0] as (typeof batch)[number];
+        const { plan, position } = entry;
+        const spilledItems = spillItems(spill, pathsOf(plan));
+        const recorded = state.feeds[plan.links.json];
+        const digest = startItemsDigest();
+        const digestV1 = typeof recorded?.items === "string" && !isCurrentDigest(recorded) ? startItemsDigestV1() : undefined;
+        const items: FeedItem[] = [];
+        await renderArticles(
+          plan.articleIds.map((id) => current(selectedById.get(id) as Article)),
+          {
+            ...renderOptions,
+            ...(options.onProgress ? { onProgress: (done: number) => options.onProgress?.(offset + done, toRender) } : {}),
+            onArticle: (article, index) => {
+              const item = buildModelItem(article.summary === undefined ? article : { ...article, text: "" }, index, settings);
+              digest.add(item);
+              digestV1?.add(item);
+              items.push(spilledItems.add(item));
+            },
+          },
+        );
+        if (batchIndex === batches.length - 1) renderPool?.close().catch(() => undefined);
+        rendered += items.length;
+        if (readWhileRendering) await awaitBodies();
+        const unapplied = assembleModel(plan, items, settings);
+        const applied = applyFeedState([unapplied], state, now, new Map([[unapplied, { items: digest.digest(), v1: digestV1?.digest() }]]));
+        Object.assign(stateFeeds, applied.state.feeds);
+        const model = applied.models[0] as FeedModel;
+        await stageFeed(entry, model, applied.state, (format) => spilledItems.generate(format, model), true);
+        // What the build returns holds no stand-in: the items' HTML is in the documents only.
+        if (keep(position)) (feeds[position] as BuiltFeed).model = { ...model, items: model.items.map((item) => ({ ...item, html: "" })) };
+        await writer.flush();
+        continue;
+      }
       const renderedList = await renderArticles(selected.filter((article) => ids.has(article.id)).map(current), {
         ...renderOptions,
         ...(options.onProgress ? { onProgress: (done: number) => options.onProgress?.(offset + done, toRender) } : {}),
@@ -972,6 +1034,13 @@ async function readMissingBodies(root: string, articles: readonly Article[], int
  * does not hold the text of its largest documents to the end. Generation is deterministic: the
  * text is the bytes this build wrote, whatever happens to the output folder afterwards.
  */
+/** A document as this build wrote it, read back; it throws when the file is gone or its size changed since. */
+function readWritten(file: string, bytes: number): string {
+  const contents = readFileSync(file);
+  if (contents.length !== bytes) throw new Error(`${file} changed after the build wrote it: ${contents.length} bytes, not ${bytes}`);
+  return contents.toString("utf8");
+}
+
 function generateLater(document: { path: string; mediaType: string }, generate: () => string): OutputFile {
   let contents: string | undefined;
   return {
@@ -989,18 +1058,20 @@ function generateLater(document: { path: string; mediaType: string }, generate: 
  * cost a build that reuses every document about 100 ms to load.
  */
 async function loadGenerators() {
-  const [registry, gate, subscribe, opml, autodiscovery, documents] = await Promise.all([
+  const [registry, gate, subscribe, opml, autodiscovery, documents, spill] = await Promise.all([
     import("./formats/registry.ts"),
     import("./gate/gate-output.ts"),
     import("./formats/subscribe-page.ts"),
     import("./formats/opml.ts"),
     import("./formats/autodiscovery.ts"),
     import("./documents/generate-document.ts"),
+    import("./documents/spill-items.ts"),
   ]);
   return {
     FORMATS: registry.FORMATS,
     gateOutput: gate.gateOutput,
     generateDocument: documents.generateDocument,
+    spillItems: spill.spillItems,
     generateSubscribePage: subscribe.generateSubscribePage,
     generateOpml: opml.generateOpml,
     generateAutodiscoverySnippet: autodiscovery.generateAutodiscoverySnippet,

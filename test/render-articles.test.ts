@@ -294,6 +294,50 @@ describe("renderArticles with the cache", () => {
   });
 });
 
+describe("renderArticles handing each article over in order (issue 7)", () => {
+  /** Render with `onArticle`, collecting what it is handed: [index, article] in the order handed. */
+  async function handOver(list: readonly Article[], options: Omit<Parameters<typeof renderArticles>[1], "onArticle">) {
+    const handed: [number, RenderedArticle][] = [];
+    const returned = await renderArticles(list, { ...options, onArticle: (one, index) => handed.push([index, one]) });
+    return { handed, returned };
+  }
+
+  it("hands every article over once, in input order, from worker threads, and returns no list", async () => {
+    const { handed, returned } = await handOver(articles, { sanitize: SETTINGS, cache: undefined, workers: 2 });
+    expect(returned).toEqual([]);
+    expect(handed.map(([index]) => index)).toEqual(articles.map((_, index) => index));
+    expect(handed.map(([, one]) => one)).toEqual(expected);
+  });
+
+  it("in input order with some articles in the cache and the rest rendered, on the main thread", async () => {
+    const cacheDir = tempDir("wirefeed-render-cache-");
+    // Every third article cached: hits at the front and in between wait for the renders before them.
+    const cached = articles.filter((_, index) => index % 3 === 1);
+    await renderArticles(cached, { sanitize: SETTINGS, cache: openRenderCache(cacheDir), workers: 0 });
+    const cache = openRenderCache(cacheDir);
+    const { handed } = await handOver(articles, { sanitize: SETTINGS, cache, workers: 0 });
+    expect(cache.stats).toMatchObject({ hits: cached.length, misses: articles.length - cached.length });
+    expect(handed.map(([index]) => index)).toEqual(articles.map((_, index) => index));
+    expect(handed.map(([, one]) => one)).toEqual(expected);
+  });
+
+  it("fails with the first error onArticle throws, once the render is over, and hands over nothing after it", async () => {
+    const seen: number[] = [];
+    const failure = new Error("the consumer failed");
+    const render = renderArticles(articles.slice(0, 40), {
+      sanitize: SETTINGS,
+      cache: undefined,
+      workers: 2,
+      onArticle: (_one, index) => {
+        seen.push(index);
+        if (index === 7) throw failure;
+      },
+    });
+    await expect(render).rejects.toBe(failure);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
 describe("renderArticles failures", () => {
   const broken = () => articles.slice(0, 5).map((one, index) => (index === 2 ? { ...one, body: 42 as unknown as string } : one));
 

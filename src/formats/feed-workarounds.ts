@@ -90,9 +90,14 @@ export function fillContentParts(xml: string, htmls: readonly string[]): string[
   const parts = xml.split(CONTENT);
   // parts alternate: text, index, text, index, …
   for (let index = 1; index < parts.length; index += 2) {
-    parts[index] = (htmls[Number(parts[index])] ?? "").replaceAll("]]>", "]]]]><![CDATA[>");
+    parts[index] = toCdataContent(htmls[Number(parts[index])] ?? "");
   }
   return parts;
+}
+
+/** HTML as the content of a CDATA section: each `]]>` split across two sections. */
+export function toCdataContent(html: string): string {
+  return html.replaceAll("]]>", "]]]]><![CDATA[>");
 }
 
 /**

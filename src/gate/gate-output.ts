@@ -1,7 +1,7 @@
 import { WirefeedError } from "../errors.ts";
 import type { FeedItem, LazyDocument } from "../model/types.ts";
 import { checkJsonFeed, checkJsonFeedParts, isJsonString } from "./check-json-feed.ts";
-import { checkXml } from "./check-xml.ts";
+import { checkXml, isCdataContent } from "./check-xml.ts";
 
 export interface GateInput {
   /** Output path, for the message. */
@@ -53,9 +53,28 @@ export function gateJsonFeedPieces(input: JsonPiecesGateInput): void {
   if (problems.length > 0) throw gateFailure({ ...input, kind: "json" }, problems);
 }
 
+/**
+ * The checks `gateOutput` makes of one item's HTML (`html`, as the item's documents hold it: the
+ * content of a CDATA section in XML, `cdata`, and a string literal in JSON, `literal`), made on
+ * their own for a feed written as its items render (issue 7), whose documents are gated with a
+ * stand-in for each item's HTML. A failure names the item's file, as `gateOutput` does.
+ */
+export function gateItemHtml(item: FeedItem, paths: { xml: string; json: string }, cdata: string, literal: string): void {
+  const failure = !isCdataContent(cdata)
+    ? { path: paths.xml, problem: "an item's HTML is not CDATA content" }
+    : !isJsonString(literal)
+      ? { path: paths.json, problem: "an item's HTML is not one JSON string" }
+      : undefined;
+  if (failure) throw gateError(failure.path, [failure.problem], item);
+}
+
 function gateFailure(input: Omit<GateInput, "contents">, problems: readonly string[]): WirefeedError {
   const culprit = input.items.find((item) => problemsOf(input.kind, input.regenerate([item])).length > 0);
-  return new WirefeedError("GATE_FAILED", `generated ${input.path} is not valid: ${problems.slice(0, 3).join("; ")}`, {
+  return gateError(input.path, problems, culprit);
+}
+
+function gateError(path: string, problems: readonly string[], culprit: FeedItem | undefined): WirefeedError {
+  return new WirefeedError("GATE_FAILED", `generated ${path} is not valid: ${problems.slice(0, 3).join("; ")}`, {
     ...(culprit ? { file: culprit.file } : {}),
     hint: "this is a bug in wirefeed: nothing was written. Please report it with the article named above.",
   });

@@ -17,8 +17,18 @@ export function buildModel(plan: FeedPlan, articles: ReadonlyMap<string, Rendere
   const items = plan.articleIds.map((id, index) => {
     const article = articles.get(id);
     if (!article) throw new Error(`article ${id} was planned but not rendered`);
-    return toFeedItem(article, site, site.fullContentItems === undefined || index < site.fullContentItems);
+    return buildModelItem(article, index, site);
   });
+  return assembleModel(plan, items, site);
+}
+
+/** The item at `index` (newest first) of a feed, from its rendered article: what `buildModel` makes of it. */
+export function buildModelItem(article: RenderedArticle, index: number, site: ModelSettings): FeedItem {
+  return toFeedItem(article, site, site.fullContentItems === undefined || index < site.fullContentItems);
+}
+
+/** A planned feed with its items (`buildModelItem`, in plan order) → the format-neutral feed. */
+export function assembleModel(plan: FeedPlan, items: FeedItem[], site: ModelSettings): FeedModel {
   const newest = items.reduce((max, item) => Math.max(max, item.updated.getTime()), plan.removedAt?.getTime() ?? 0);
   return {
     kind: plan.kind,

@@ -3,6 +3,7 @@ import * as nodeFs from "node:fs/promises";
 import path from "node:path";
 import { WirefeedError } from "../errors.ts";
 import type { MediaCopy, OutputFile } from "../model/types.ts";
+import type { SpilledPiece } from "./spill.ts";
 
 /** The file operations writing needs; tests pass a double that fails like a full disk. */
 /** Files compared and written at once. */
@@ -80,8 +81,8 @@ export interface OutputWriter {
   abort(): Promise<void>;
 }
 
-/** A piece of a document: text, or its UTF-8 already encoded. */
-export type DocumentPiece = string | Uint8Array;
+/** A piece of a document: text, or its UTF-8 already encoded, in memory or in a spill file. */
+export type DocumentPiece = string | Uint8Array | SpilledPiece;
 
 /** A text document in pieces (issue 7: a feed of 10,000 full items is never one string). */
 export interface DocumentParts {
@@ -98,7 +99,8 @@ const WRITE_CHUNK = 4 << 20;
  * left to write (a build writes hundreds of small documents, and every buffer counts towards the
  * memory that decides when V8 collects garbage). Each piece is encoded straight into the buffer
  * (issue 7: joining the pieces into a string first cost as much as encoding it); a piece larger
- * than WRITE_CHUNK is a buffer of its own. A piece given as bytes is UTF-8 already, and copied.
+ * than WRITE_CHUNK is a buffer of its own. A piece given as bytes is UTF-8 already, and copied;
+ * a spilled piece is read from its file straight into the buffer.
  */
 export function* groupParts(parts: readonly DocumentPiece[]): Generator<Buffer> {
   const sizes = sizesOf(parts);
@@ -110,7 +112,7 @@ export function* groupParts(parts: readonly DocumentPiece[]): Generator<Buffer> 
   let carried = "";
   for (let index = 0; index <= parts.length; index++) {
     const next = parts[index] ?? "";
-    let part: string | Uint8Array;
+    let part: string | Uint8Array | SpilledPiece;
     let size: number;
     if (typeof next === "string") {
       part = carried + next;
@@ -141,7 +143,7 @@ export function* groupParts(parts: readonly DocumentPiece[]): Generator<Buffer> 
       used = 0;
       if (size > WRITE_CHUNK) {
         left -= size;
-        yield typeof part === "string" ? Buffer.from(part, "utf8") : Buffer.from(part);
+        yield typeof part === "string" ? Buffer.from(part, "utf8") : part instanceof Uint8Array ? Buffer.from(part) : readSpilled(part, Buffer.allocUnsafe(size), 0);
         buffer = Buffer.allocUnsafe(0);
         continue;
       }
@@ -150,11 +152,17 @@ export function* groupParts(parts: readonly DocumentPiece[]): Generator<Buffer> 
     }
     if (typeof part === "string") used += buffer.write(part, used, "utf8");
     else {
-      buffer.set(part, used);
+      if (part instanceof Uint8Array) buffer.set(part, used);
+      else readSpilled(part, buffer, used);
       used += part.length;
     }
   }
   if (used > 0) yield buffer.subarray(0, used);
+}
+
+function readSpilled(piece: SpilledPiece, target: Buffer, at: number): Buffer {
+  piece.spill.read(piece, target, at);
+  return target;
 }
 
 /** The UTF-8 length of each piece, of pieces `measureParts` measured (measured once more otherwise). */

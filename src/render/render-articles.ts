@@ -56,6 +56,13 @@ export interface RenderOptions {
   /** Called after each article is rendered or found in the cache: `done` of `total`. */
   onProgress?: (done: number, total: number) => void;
   /**
+   * Given each article once it is rendered, in input order, after every article before it: then
+   * renderArticles returns no list and lets each article go once handed over, so a large render
+   * never holds all its HTML (issue 7). An error it throws fails the render once every article
+   * is rendered, and it is not called again.
+   */
+  onArticle?: (article: RenderedArticle, index: number) => void;
+  /**
    * The body of an article that arrived without one (restored by the build index): read only
    * when the article misses the cache. It must be the body `bodyHash` was made from.
    */
@@ -134,6 +141,9 @@ function renderFailure(file: string, cause: unknown): Error {
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** In place of an output once handed to `onArticle`, so that it can be let go. */
+const HANDED_OVER: RenderOutput = { html: "", text: "" };
 
 interface Job {
   /** Indices into the input articles. */
@@ -328,11 +338,31 @@ export async function renderArticles(articles: readonly Article[], options: Rend
   const misses: number[] = [];
   for (let index = 0; index < total; index++) if (!outputs[index]) misses.push(index);
 
+  // In order, to onArticle: the next article to hand over, and the first error it threw.
+  let handed = 0;
+  let handOverFailure: { error: unknown } | undefined;
+  const handOver = () => {
+    const { onArticle } = options;
+    if (!onArticle) return;
+    while (handed < total && outputs[handed] !== undefined && handOverFailure === undefined) {
+      const { html, text } = outputs[handed] as RenderOutput;
+      outputs[handed] = HANDED_OVER;
+      try {
+        onArticle({ ...(articles[handed] as Article), html, text }, handed);
+      } catch (error) {
+        handOverFailure = { error };
+      }
+      handed++;
+    }
+  };
   const onRendered = (index: number, output: RenderOutput) => {
     outputs[index] = output;
     cache?.write(keys[index] as string, output);
     onProgress?.(++done, total);
+    handOver();
   };
+  // Hits at the front go now, the rest as the articles before them render.
+  handOver();
   const cores = availableParallelism();
   const wanted = options.workers ?? (misses.length >= WORKER_THRESHOLD && cores > 1 ? cores : 0);
   const count = Math.min(wanted, misses.length);
@@ -366,6 +396,12 @@ export async function renderArticles(articles: readonly Article[], options: Rend
     }
   } finally {
     await cache?.flush();
+  }
+  if (options.onArticle) {
+    handOver();
+    if (handOverFailure) throw handOverFailure.error;
+    if (handed !== total) throw new Error(`rendered ${handed} of ${total} articles in order`);
+    return [];
   }
   return articles.map((article, index) => {
     const { html, text } = outputs[index] as RenderOutput;

@@ -1,0 +1,146 @@
+import { cp, readFile, readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { WirefeedError } from "../src/errors.ts";
+import type { FeedModel } from "../src/model/types.ts";
+import type { WriteFs } from "../src/output/write.ts";
+import { nodeWriteFs } from "../src/output/write.ts";
+import { type BuildOptions, type BuildResult, build } from "../src/pipeline.ts";
+import { hashItemsV1 } from "../src/state/feed-state.ts";
+import { FIXED_NOW, article, makeTempDir, makeTempSite, snapshotDir } from "./helpers.ts";
+
+/**
+ * Issue 7, bounded memory: a feed of `streamItems` items or more that a batch holds alone is
+ * written as its items render (documents/spill-items.ts): each item's HTML is checked, digested
+ * and spilled to a temp file, and let go. Nothing a reader or the next build sees may change.
+ */
+
+/** Every build here streams every feed: a batch of one article holds one feed alone. */
+const STREAM_ALL: BuildOptions = { batchArticles: 1, streamItems: 1 };
+const FEEDS = ["rss.xml", "atom.xml", "feed.json"];
+
+function articles(count: number): Record<string, string> {
+  return Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [
+      `articles/post-${String(i).padStart(2, "0")}.md`,
+      article(
+        { title: `Post ${i} “${i % 5 === 0 ? "]]> & <b>" : "quoted"}”`, date: `2025-0${1 + (i % 9)}-1${i % 10}T10:00:00Z`, tags: [`t${i % 3}`], ...(i % 4 === 0 ? {} : { summary: `Summary ${i}.` }) },
+        `Body ${i} with “curly” text and 😀.\n\n${i % 3 === 0 ? "<p>raw ]]> html</p>\n" : ""}${i % 4 === 1 ? "A note.[^1]\n\n[^1]: The note.\n" : ""}`,
+      ),
+    ]),
+  );
+}
+
+/** Two copies of one site: one built as ever, one with every feed streamed. */
+async function twoSites(files: Record<string, string>, config: Record<string, unknown>): Promise<[string, string]> {
+  const whole = await makeTempSite(files, config);
+  const streamed = await makeTempDir("wirefeed-streamed-");
+  await cp(whole, streamed, { recursive: true });
+  return [whole, streamed];
+}
+
+async function expectSameOutput(whole: string, streamed: string, a: BuildResult, b: BuildResult): Promise<void> {
+  expect(await snapshotDir(path.join(streamed, "dist"))).toEqual(await snapshotDir(path.join(whole, "dist")));
+  expect(await readFile(path.join(streamed, ".wirefeed/state.json"), "utf8")).toBe(await readFile(path.join(whole, ".wirefeed/state.json"), "utf8"));
+  expect(b.outputs).toEqual(a.outputs);
+  expect(b.written).toEqual(a.written);
+  expect(b.unchanged).toEqual(a.unchanged);
+  expect(b.diagnostics).toEqual(a.diagnostics);
+}
+
+/** Run `task` with the system temp folder set to a fresh empty one; what it holds afterwards. */
+async function inOwnTempDir(task: () => Promise<unknown>): Promise<{ left: string[]; error: unknown }> {
+  const temp = await makeTempDir("wirefeed-tmpdir-");
+  const before = process.env.TMPDIR;
+  process.env.TMPDIR = temp;
+  let error: unknown;
+  try {
+    await task();
+  } catch (caught) {
+    error = caught;
+  } finally {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+  }
+  return { left: await readdir(temp), error };
+}
+
+describe("a feed written as its items render (issue 7)", () => {
+  it("has the same bytes, state and result as one made from all its items at once", async () => {
+    const [whole, streamed] = await twoSites(articles(14), { limit: 10, fullContentItems: 6, archive: true, archivePageSize: 5 });
+    const now = new Date(FIXED_NOW);
+    const a = await build({ cwd: whole, now, cache: false });
+    const b = await build({ cwd: streamed, now, cache: false, ...STREAM_ALL });
+    await expectSameOutput(whole, streamed, a, b);
+    // Not vacuous: the main feed was streamed (its model holds no HTML), and some items carry full content.
+    const itemsA = (a.model as FeedModel).items;
+    const itemsB = (b.model as FeedModel).items;
+    expect(itemsA.filter((item) => item.fullContent && item.html.includes("😀"))).toHaveLength(6);
+    expect(itemsB.map((item) => item.html)).toEqual(itemsA.map(() => ""));
+    expect(itemsB.map((item) => ({ ...item, html: "" }))).toEqual(itemsA.map((item) => ({ ...item, html: "" })));
+    // The documents it returns are the files it wrote, read back.
+    for (const file of FEEDS) {
+      const contents = b.files.find((one) => one.path === file)?.contents;
+      expect(contents).toBe(a.files.find((one) => one.path === file)?.contents);
+      expect(contents).toBe(await readFile(path.join(streamed, "dist", file), "utf8"));
+    }
+  });
+
+  it("moves each feed's `updated` as ever when nothing changed, and when an article was edited", async () => {
+    const files = articles(9);
+    const [whole, streamed] = await twoSites(files, { limit: 6, archive: true, archivePageSize: 3 });
+    await build({ cwd: whole, now: new Date(FIXED_NOW), cache: false });
+    await build({ cwd: streamed, now: new Date(FIXED_NOW), cache: false, ...STREAM_ALL });
+    const later = new Date(Date.parse(FIXED_NOW) + 86_400_000);
+    const a = await build({ cwd: whole, now: later, cache: false });
+    const b = await build({ cwd: streamed, now: later, cache: false, ...STREAM_ALL });
+    await expectSameOutput(whole, streamed, a, b);
+    expect(b.written).toEqual([]);
+
+    // An edit in place (no new date): the feeds that show it move to the build instant.
+    const edited = "articles/post-08.md";
+    for (const site of [whole, streamed]) await writeFile(path.join(site, edited), (files[edited] as string).replace("Body 8", "Body eight"));
+    const c = await build({ cwd: whole, now: later, cache: false });
+    const d = await build({ cwd: streamed, now: later, cache: false, ...STREAM_ALL });
+    await expectSameOutput(whole, streamed, c, d);
+    expect(await readFile(path.join(streamed, "dist/atom.xml"), "utf8")).toContain(`<updated>${later.toISOString()}</updated>`);
+  });
+
+  it("compares a digest of the first kind as a feed made at once does, and records the new kind", async () => {
+    const [whole, streamed] = await twoSites(articles(6), { limit: 6, feeds: { tags: false, sections: false } });
+    const first = await build({ cwd: whole, now: new Date(FIXED_NOW), cache: false });
+    // The state an earlier version recorded: the same instant, the first kind of digest.
+    const stateFile = path.join(whole, ".wirefeed/state.json");
+    const state = JSON.parse(await readFile(stateFile, "utf8")) as { feeds: Record<string, { items: string; updated: string }> };
+    const model = first.model as FeedModel;
+    (state.feeds[model.links.json] as { items: string }).items = hashItemsV1(model);
+    await writeFile(stateFile, JSON.stringify(state));
+    await cp(whole, streamed, { recursive: true });
+    const later = new Date(Date.parse(FIXED_NOW) + 86_400_000);
+    const a = await build({ cwd: whole, now: later, cache: false });
+    const b = await build({ cwd: streamed, now: later, cache: false, ...STREAM_ALL });
+    await expectSameOutput(whole, streamed, a, b);
+    // The items compared as unchanged: `updated` stayed, and the new kind of digest was recorded.
+    expect(b.written).toEqual([]);
+    const recorded = JSON.parse(await readFile(path.join(streamed, ".wirefeed/state.json"), "utf8")) as typeof state;
+    expect(recorded.feeds[model.links.json]?.items.startsWith("2:")).toBe(true);
+    expect(recorded.feeds[model.links.json]?.updated).toBe(state.feeds[model.links.json]?.updated);
+  });
+
+  it("leaves no spill file behind, whether the build succeeds or fails, and a failed build leaves dist/ as it was", async () => {
+    const dir = await makeTempSite(articles(5), { limit: 5 });
+    const now = new Date(FIXED_NOW);
+    const done = await inOwnTempDir(() => build({ cwd: dir, now, cache: false, ...STREAM_ALL }));
+    expect(done).toEqual({ left: [], error: undefined });
+    const before = await snapshotDir(path.join(dir, "dist"));
+
+    await writeFile(path.join(dir, "articles/post-00.md"), article({ title: "Changed", date: "2025-09-01" }, "New body.\n"));
+    // A disk that fails each write of a document: after every item was spilled.
+    const failing: WriteFs = { ...nodeWriteFs, writeFile: async () => Promise.reject(Object.assign(new Error("no space left"), { code: "ENOSPC" })) };
+    const failed = await inOwnTempDir(() => build({ cwd: dir, now, cache: false, fs: failing, ...STREAM_ALL }));
+    expect(failed.left).toEqual([]);
+    expect(failed.error).toBeInstanceOf(WirefeedError);
+    expect((failed.error as WirefeedError).code).toBe("OUTPUT_UNWRITABLE");
+    expect(await snapshotDir(path.join(dir, "dist"))).toEqual(before);
+  });
+});
