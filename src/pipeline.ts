@@ -1028,12 +1028,6 @@ async function readMissingBodies(root: string, articles: readonly Article[], int
   }
 }
 
-/**
- * A written document's entry in `BuildResult.files`: its contents are generated again from the
- * model when first asked for (the CLI reads the main JSON Feed to list what changed), so the build
- * does not hold the text of its largest documents to the end. Generation is deterministic: the
- * text is the bytes this build wrote, whatever happens to the output folder afterwards.
- */
 /** A document as this build wrote it, read back; it throws when the file is gone or its size changed since. */
 function readWritten(file: string, bytes: number): string {
   const contents = readFileSync(file);
@@ -1041,6 +1035,12 @@ function readWritten(file: string, bytes: number): string {
   return contents.toString("utf8");
 }
 
+/**
+ * A written document's entry in `BuildResult.files`: its contents are generated again from the
+ * model when first asked for (the CLI reads the main JSON Feed to list what changed), so the build
+ * does not hold the text of its largest documents to the end. Generation is deterministic: the
+ * text is the bytes this build wrote, whatever happens to the output folder afterwards.
+ */
 function generateLater(document: { path: string; mediaType: string }, generate: () => string): OutputFile {
   let contents: string | undefined;
   return {
