@@ -501,8 +501,10 @@ async function buildWith(
       const document = { path: paths[format.key], parts, mediaType: format.mediaType };
       writer?.stage(document);
       generatedFiles.push({ path: document.path, mediaType: document.mediaType, bytes });
-      // A spilled feed's model holds no HTML: its contents are the file as written.
-      const contents = spilled ? () => readWritten(path.join(outDir, ...document.path.split("/")), bytes) : () => format.generate(model);
+      // A spilled feed's model holds no HTML: its contents are the file as written. The closure
+      // takes the file's name, not `document`, which would hold every piece of it to the end.
+      const file = path.join(outDir, ...document.path.split("/"));
+      const contents = spilled ? () => readWritten(file, bytes) : () => format.generate(model);
       if (keep(position)) files.push(writer ? generateLater(document, contents) : { path: document.path, contents: (parts as string[]).join(""), mediaType: document.mediaType });
       if (print !== undefined) prints.set(paths[format.key], print);
       // A large document is written out before the next is generated, so the two are never
