@@ -1,7 +1,7 @@
 import { type Author as FeedAuthor, Feed } from "feed";
 import type { Author, FeedLinks, FeedModel } from "../model/types.ts";
 import { writeAtomEntry } from "./feed-items.ts";
-import { declareNamespaces, emptyElement, fillSlots, finishXmlParts, protectText, slotMarker } from "./feed-workarounds.ts";
+import { emptyElement, fillSlots, finishXmlPieces, protectText, slotMarker } from "./feed-workarounds.ts";
 
 const ATOM_ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';
 const ATOM_TYPE = "application/atom+xml";
@@ -11,7 +11,7 @@ export function generateAtom(model: FeedModel): string {
   return generateAtomParts(model).join("");
 }
 
-/** `generateAtom` as pieces (`finishXmlParts`): what the build gates and writes. */
+/** `generateAtom` as pieces (`finishXmlPieces`): what the build gates and writes. */
 export function generateAtomParts(model: FeedModel): string[] {
   const feed = createAtomFeed(model);
   // The library writes the feed's own elements; its entries, the last of them, are written by
@@ -21,9 +21,8 @@ export function generateAtomParts(model: FeedModel): string[] {
   const end = xml.lastIndexOf(ATOM_END);
   if (!xml.startsWith(ATOM_ROOT, xml.indexOf("<feed")) || end < 0) throw new Error("feed@6 changed its Atom root element; update generateAtom");
   const head = fillSlots(addAtomLanguage(xml.slice(0, end), model.language), [listFeedElements(model)]);
-  const entries = model.items.map(writeAtomEntry).join("");
   // Namespaces are declared before the HTML goes in, so text inside CDATA never counts as a prefix.
-  return finishXmlParts(declareNamespaces(head + entries + ATOM_END, "feed"), model.items.map((item) => item.html));
+  return finishXmlPieces(head, model.items.map(writeAtomEntry), ATOM_END, "feed", model.items.map((item) => item.html));
 }
 
 /** The library's `Feed` for `model`: the feed's own elements, `slotMarker(0)` standing for `listFeedElements`, and no entry yet. */

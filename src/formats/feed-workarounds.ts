@@ -141,14 +141,43 @@ export const NAMESPACES: Record<string, string> = {
  * `media:`; the strict gate would reject an unbound prefix.
  */
 export function declareNamespaces(xml: string, rootName: string): string {
+  const [before, after] = declareOnRoot(xml, rootName, (needle) => xml.includes(needle));
+  return before + after;
+}
+
+/**
+ * `xml` (which holds the root's start tag) with the declarations the whole document needs
+ * (`uses(needle)`: whether it holds `needle`) added to that tag, cut just after them.
+ */
+function declareOnRoot(xml: string, rootName: string, uses: (needle: string) => boolean): [string, string] {
   const rootStart = xml.indexOf(`<${rootName}`);
   const rootEnd = xml.indexOf(">", rootStart);
+  if (rootStart < 0 || rootEnd < 0) throw new Error(`no <${rootName}> start tag to declare namespaces on`);
   const root = xml.slice(rootStart, rootEnd);
   const missing = Object.entries(NAMESPACES)
-    .filter(([prefix]) => xml.includes(`<${prefix}:`) && !root.includes(`xmlns:${prefix}=`))
+    .filter(([prefix]) => uses(`<${prefix}:`) && !root.includes(`xmlns:${prefix}=`))
     .map(([prefix, uri]) => ` xmlns:${prefix}="${uri}"`)
     .join("");
   const selfClosing = root.endsWith("/");
   const head = selfClosing ? root.slice(0, -1) : root;
-  return xml.slice(0, rootStart) + head + missing + (selfClosing ? "/" : "") + xml.slice(rootEnd);
+  return [xml.slice(0, rootStart) + head + missing, (selfClosing ? "/" : "") + xml.slice(rootEnd)];
+}
+
+/**
+ * `finishXmlParts(declareNamespaces(head + items.join("") + tail, rootName), htmls)`, the same
+ * pieces, made without the whole text as one string (issue 7: a feed of 50,000 items made that
+ * string of 65 million characters four times over, and held the garbage until the heap was
+ * collected): the root start tag is in `head`, and each item's text holds its own content markers.
+ */
+export function finishXmlPieces(head: string, items: readonly string[], tail: string, rootName: string, htmls: readonly string[]): string[] {
+  const [declared, rest] = declareOnRoot(head, rootName, (needle) => head.includes(needle) || tail.includes(needle) || items.some((item) => item.includes(needle)));
+  const parts: string[] = [];
+  for (const segment of [declared + rest, ...items, tail]) {
+    const pieces = fillContentParts(segment.replaceAll(LT_MARK, "&lt;"), htmls);
+    // Text pieces of two segments in a row are one text piece, as in the whole text.
+    if (parts.length % 2 === 1) parts[parts.length - 1] += pieces.shift() as string;
+    parts.push(...pieces);
+  }
+  parts.push("\n");
+  return parts;
 }

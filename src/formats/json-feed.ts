@@ -42,12 +42,39 @@ export function generateJsonFeedPieces(model: FeedModel): LazyDocument {
     language: model.language,
     authors: model.authors.map(toJsonAuthor),
     ...(model.hubs.length > 0 ? { hubs: model.hubs.map((url) => ({ type: "WebSub", url })) } : {}),
-    items: model.items.map((item) => toJsonItem({ ...item, html: CONTENT }, model.language)),
   };
-  const texts = `${JSON.stringify(document, null, 2)}\n`.split(`"${CONTENT}"`);
+  const texts = model.items.length === 0 ? [`${JSON.stringify({ ...document, items: [] }, null, 2)}\n`] : itemTexts(document, model);
   const withContent = model.items.filter((item) => item.fullContent);
   if (texts.length !== withContent.length + 1) throw new Error("a JSON Feed content marker is missing or repeated");
   return { texts, literal: (index) => JSON.stringify((withContent[index] as FeedItem).html) };
+}
+
+/** Stands for the items in the document's text, which is made without them. */
+const ITEMS = "\uFDD4";
+
+/**
+ * The text of `JSON.stringify({ ...document, items }, null, 2)` and a newline, cut at each
+ * item's `content_html` marker, made an item at a time (issue 7: a feed of 50,000 items made one
+ * string of 60 million characters, whose pieces held all of it until they were written). An item
+ * sits two levels deep, so its own text is indented by four more spaces after each line break
+ * (JSON text has no line break inside a string); items are joined as the array's elements are.
+ */
+function itemTexts(document: object, model: FeedModel): string[] {
+  const [before, after] = JSON.stringify({ ...document, items: [ITEMS] }, null, 2).split(`"${ITEMS}"`) as [string, string];
+  const texts: string[] = [];
+  let text = before;
+  model.items.forEach((item, index) => {
+    const [start, ...rest] = JSON.stringify(toJsonItem({ ...item, html: CONTENT }, model.language), null, 2)
+      .replaceAll("\n", "\n    ")
+      .split(`"${CONTENT}"`);
+    text += (index === 0 ? "" : ",\n    ") + start;
+    for (const piece of rest) {
+      texts.push(text);
+      text = piece;
+    }
+  });
+  texts.push(`${text}${after}\n`);
+  return texts;
 }
 
 function toJsonItem(item: FeedItem, feedLanguage: string) {

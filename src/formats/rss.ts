@@ -1,7 +1,7 @@
 import { type Extension, Feed } from "feed";
 import type { FeedLinks, FeedModel } from "../model/types.ts";
 import { writeRssItem } from "./feed-items.ts";
-import { declareNamespaces, escapeUrlAttribute, finishXmlParts, protectText } from "./feed-workarounds.ts";
+import { escapeUrlAttribute, finishXmlPieces, protectText } from "./feed-workarounds.ts";
 
 const RSS_TYPE = "application/rss+xml";
 
@@ -10,7 +10,7 @@ export function generateRss(model: FeedModel): string {
   return generateRssParts(model).join("");
 }
 
-/** `generateRss` as pieces (`finishXmlParts`): what the build gates and writes. */
+/** `generateRss` as pieces (`finishXmlPieces`): what the build gates and writes. */
 export function generateRssParts(model: FeedModel): string[] {
   const feed = createRssChannel(model);
   // The library writes the channel around one stand-in item, so that it declares the namespaces
@@ -21,9 +21,9 @@ export function generateRssParts(model: FeedModel): string[] {
     feed.addItem({ title: "stand-in", link: model.homePageUrl, date: model.updated, ...(withContent ? { content: "stand-in" } : {}) });
   }
   const channel = feed.rss2();
-  const xml = model.items.length > 0 ? replaceStandIn(channel, model.items.map(writeRssItem).join("")) : channel;
+  const [head, tail] = model.items.length > 0 ? cutAtStandIn(channel) : [channel, ""];
   // Namespaces are declared before the HTML goes in, so text inside CDATA never counts as a prefix.
-  return finishXmlParts(declareNamespaces(xml, "rss"), model.items.map((item) => item.html));
+  return finishXmlPieces(head, model.items.map(writeRssItem), tail, "rss", model.items.map((item) => item.html));
 }
 
 /** The library's `Feed` for `model`'s channel: every channel element, and no item yet. */
@@ -48,12 +48,12 @@ export function createRssChannel(model: FeedModel): Feed {
 const ITEM_START = "\n        <item>";
 const ITEM_END = "</item>";
 
-/** The channel with its one stand-in item (the only `<item>` tag: channel text escapes `<`) replaced by `items`. */
-function replaceStandIn(channel: string, items: string): string {
+/** The channel before and after its one stand-in item (the only `<item>` tag: channel text escapes `<`): where the items go. */
+function cutAtStandIn(channel: string): [string, string] {
   const start = channel.indexOf(ITEM_START);
   const end = channel.indexOf(ITEM_END, start);
   if (start < 0 || end < 0 || channel.includes(ITEM_START, start + 1)) throw new Error("feed@6 changed how it writes RSS items; update generateRss");
-  return channel.slice(0, start) + items + channel.slice(end + ITEM_END.length);
+  return [channel.slice(0, start), channel.slice(end + ITEM_END.length)];
 }
 
 function atomLink(href: string, rel: string, type?: string): { _attributes: Record<string, string> } {
