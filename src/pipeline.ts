@@ -472,6 +472,8 @@ async function buildWith(
   const keep = (position: number) => options.write === false || position === 0;
   const writer = options.write === false ? undefined : openOutputWriter(outDir, options.fs);
   /** Document worker threads for batches of up to `feeds` feeds: none for a dry run or small batches. */
+  /** The documents `files` gives as read back from their files (a spilled main feed's). */
+  const readBack: WrittenDocument[] = [];
   const documentWorkers = (feeds: number) =>
     options.documentWorkers ?? (writer && feeds >= POOL_MIN_FEEDS && availableParallelism() > 1 ? availableParallelism() - 1 : 0);
   let pool: DocumentPool | undefined;
@@ -502,9 +504,10 @@ async function buildWith(
       writer?.stage(document);
       generatedFiles.push({ path: document.path, mediaType: document.mediaType, bytes });
       // A spilled feed's model holds no HTML: its contents are the file as written. The closure
-      // takes the file's name, not `document`, which would hold every piece of it to the end.
-      const file = path.join(outDir, ...document.path.split("/"));
-      const contents = spilled ? () => readWritten(file, bytes) : () => format.generate(model);
+      // takes what it needs, not `document`, which would hold every piece of it to the end.
+      const written = { file: path.join(outDir, ...document.path.split("/")), bytes, stat: undefined };
+      if (spilled && keep(position)) readBack.push(written);
+      const contents = spilled ? () => readWritten(written) : () => format.generate(model);
       if (keep(position)) files.push(writer ? generateLater(document, contents) : { path: document.path, contents: (parts as string[]).join(""), mediaType: document.mediaType });
       if (print !== undefined) prints.set(paths[format.key], print);
       // A large document is written out before the next is generated, so the two are never
@@ -555,6 +558,8 @@ async function buildWith(
         // What the build returns holds no stand-in: the items' HTML is in the documents only.
         if (keep(position)) (feeds[position] as BuiltFeed).model = { ...model, items: model.items.map((item) => ({ ...item, html: "" })) };
         await writer.flush();
+        // Every document that needed the spilled HTML is written: the next large feed starts afresh.
+        spill.reset();
         continue;
       }
       const renderedList = await renderArticles(selected.filter((article) => ids.has(article.id)).map(current), {
@@ -702,6 +707,8 @@ async function buildWith(
   if (writer) {
     for (const copy of media.copies) writer.stage(copy);
     const result = await writer.commit();
+    // What each document read back is, as written: a later change to the file is then noticed.
+    for (const entry of readBack) entry.stat = statSync(entry.file);
     written.push(...result.written);
     unchanged.push(...result.unchanged);
     // The state is written after the feeds: if this fails, the next build only repeats the work.
@@ -1030,11 +1037,24 @@ async function readMissingBodies(root: string, articles: readonly Article[], int
   }
 }
 
-/** A document as this build wrote it, read back; it throws when the file is gone or its size changed since. */
-function readWritten(file: string, bytes: number): string {
-  const contents = readFileSync(file);
-  if (contents.length !== bytes) throw new Error(`${file} changed after the build wrote it: ${contents.length} bytes, not ${bytes}`);
-  return contents.toString("utf8");
+/** A document written by the build, and the file's stat once every file was renamed into place. */
+interface WrittenDocument {
+  file: string;
+  bytes: number;
+  stat: { size: number; mtimeMs: number; ino: number } | undefined;
+}
+
+/**
+ * A document as this build wrote it, read back. It throws when the file is gone or is not the
+ * one the build left (another size, time or inode: a later build renames a new file into place).
+ */
+function readWritten(written: WrittenDocument): string {
+  const now = statOf(path.dirname(written.file), path.basename(written.file));
+  const then = written.stat;
+  if (!then || !now || now.size !== written.bytes || now.size !== then.size || now.mtimeMs !== then.mtimeMs || now.ino !== then.ino) {
+    throw new Error(`${written.file} is gone or changed since the build wrote it, and the build did not keep its text (a feed written as its items rendered)`);
+  }
+  return readFileSync(written.file, "utf8");
 }
 
 /**

@@ -3,6 +3,7 @@ import { rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { WirefeedError } from "../src/errors.ts";
+import type { BuildOptions } from "../src/pipeline.ts";
 import { injectLiveReload, extendContentSecurityPolicy } from "../src/preview/inject-live-reload.ts";
 import { resolveRequestPath } from "../src/preview/resolve-request-path.ts";
 import { type PreviewEvent, type PreviewHandle, startPreview } from "../src/preview/start-preview.ts";
@@ -75,12 +76,12 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((handle) => handle.close()));
 });
 
-async function preview(files: Record<string, string>, config = {}) {
+async function preview(files: Record<string, string>, config = {}, options: Partial<BuildOptions> = {}) {
   const dir = await makeTempSite(files, config);
   const events: PreviewEvent[] = [];
   const waiters: ((event: PreviewEvent) => void)[] = [];
   const handle = await startPreview({
-    build: { cwd: dir, now: new Date(FIXED_NOW) },
+    build: { cwd: dir, now: new Date(FIXED_NOW), ...options },
     port: 0,
     debounceMs: 50,
     onEvent: (event) => {
@@ -206,6 +207,18 @@ describe("preview: the index page and live reload", () => {
     } finally {
       stream.close();
     }
+  });
+
+  it("rebuilds after dist/ was removed behind its back, when the main feed was written as its items rendered", async () => {
+    // Every feed streamed (issue 7): the last build's JSON Feed is not held, only read back from
+    // its file, which is gone; the rebuild must still happen, with nothing to compare against.
+    const { dir, handle, events, get } = await preview(SAMPLE, { feeds: { tags: false, sections: false } }, { streamItems: 1 });
+    // Not vacuous: the main feed was streamed, so its model holds no HTML.
+    expect(events[0]).toMatchObject({ type: "built", result: { model: { items: [{ html: "" }] } } });
+    await rm(path.join(dir, "dist"), { recursive: true });
+    await handle.rebuild();
+    expect(events.at(-1)).toMatchObject({ type: "built", previousFeed: undefined });
+    expect(JSON.parse((await get("/feed.json")).body).items[0].title).toBe("First story");
   });
 
   it("shows a bad article's error on the page and keeps serving the last good build", async () => {

@@ -1,4 +1,4 @@
-import { cp, readFile, readdir, writeFile } from "node:fs/promises";
+import { cp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { WirefeedError } from "../src/errors.ts";
@@ -47,6 +47,8 @@ async function expectSameOutput(whole: string, streamed: string, a: BuildResult,
   expect(b.unchanged).toEqual(a.unchanged);
   expect(b.diagnostics).toEqual(a.diagnostics);
 }
+
+const rmDist = (dir: string) => rm(path.join(dir, "dist"), { recursive: true });
 
 /** Run `task` with the system temp folder set to a fresh empty one; what it holds afterwards. */
 async function inOwnTempDir(task: () => Promise<unknown>): Promise<{ left: string[]; error: unknown }> {
@@ -106,6 +108,20 @@ describe("a feed written as its items render (issue 7)", () => {
     expect(await readFile(path.join(streamed, "dist/atom.xml"), "utf8")).toContain(`<updated>${later.toISOString()}</updated>`);
   });
 
+  it("gives the same with the render cache and the build index: a first build, then one with an article added", async () => {
+    const files = articles(10);
+    const [whole, streamed] = await twoSites(files, { limit: 8, fullContentItems: 5 });
+    const now = new Date(FIXED_NOW);
+    await expectSameOutput(whole, streamed, await build({ cwd: whole, now }), await build({ cwd: streamed, now, ...STREAM_ALL }));
+    for (const site of [whole, streamed]) await writeFile(path.join(site, "articles/added.md"), article({ title: "Added", date: "2025-11-30", tags: ["t1"] }, "Added “body”.\n"));
+    const a = await build({ cwd: whole, now });
+    const b = await build({ cwd: streamed, now, ...STREAM_ALL });
+    await expectSameOutput(whole, streamed, a, b);
+    // Not vacuous: the second build made the main feed again, and streamed it.
+    expect(a.written).toContain("feed.json");
+    expect((b.model as FeedModel).items.map((item) => item.html)).toEqual((a.model as FeedModel).items.map(() => ""));
+  });
+
   it("compares a digest of the first kind as a feed made at once does, and records the new kind", async () => {
     const [whole, streamed] = await twoSites(articles(6), { limit: 6, feeds: { tags: false, sections: false } });
     const first = await build({ cwd: whole, now: new Date(FIXED_NOW), cache: false });
@@ -125,6 +141,26 @@ describe("a feed written as its items render (issue 7)", () => {
     const recorded = JSON.parse(await readFile(path.join(streamed, ".wirefeed/state.json"), "utf8")) as typeof state;
     expect(recorded.feeds[model.links.json]?.items.startsWith("2:")).toBe(true);
     expect(recorded.feeds[model.links.json]?.updated).toBe(state.feeds[model.links.json]?.updated);
+  });
+
+  it("gives its documents' text only while their files are as it left them", async () => {
+    const dir = await makeTempSite(articles(4), { feeds: { tags: false, sections: false } });
+    const now = new Date(FIXED_NOW);
+    const first = await build({ cwd: dir, now, cache: false, ...STREAM_ALL });
+    const second = await build({ cwd: dir, now, cache: false, ...STREAM_ALL });
+    const third = await build({ cwd: dir, now, cache: false, ...STREAM_ALL });
+    const text = await readFile(path.join(dir, "dist/feed.json"), "utf8");
+    // The same bytes written again in place: a newer time. Renamed into place by another build: another file.
+    await writeFile(path.join(dir, "dist/atom.xml"), await readFile(path.join(dir, "dist/atom.xml")));
+    // Builds that write the same bytes leave the files alone: a new article makes another feed.json.
+    await writeFile(path.join(dir, "articles/new.md"), article({ title: "New", date: "2025-12-01" }));
+    await build({ cwd: dir, now, cache: false });
+    const feed = (result: BuildResult, file: string) => () => result.files.find((one) => one.path === file)?.contents;
+    expect(feed(first, "feed.json")).toThrow(/is gone or changed since the build wrote it/);
+    expect(feed(second, "atom.xml")).toThrow(/is gone or changed/);
+    await rmDist(dir);
+    expect(feed(third, "rss.xml")).toThrow(/is gone or changed/);
+    expect(text).toContain('"items"');
   });
 
   it("leaves no spill file behind, whether the build succeeds or fails, and a failed build leaves dist/ as it was", async () => {

@@ -147,7 +147,8 @@ export function openRenderCache(dir: string, options: RenderCacheOptions = {}): 
   /** Entry file names present in each shard folder, listed once: a miss then costs no failed open. */
   const listed = new Map<string, Set<string>>();
   const shardsMade = new Set<string>();
-  const queue: { key: string; entry: CachedRender }[] = [];
+  /** Entries to write; each is let go once written (a slot of `queue` before `next` is empty). */
+  const queue: ({ key: string; entry: CachedRender } | undefined)[] = [];
   const waiting: (() => void)[] = [];
   /** Index of the first entry of `queue` not yet written. */
   let next = 0;
@@ -205,7 +206,10 @@ export function openRenderCache(dir: string, options: RenderCacheOptions = {}): 
     scheduled = false;
     const until = performance.now() + WRITE_SLICE_MS;
     while (next < queue.length && !broken && performance.now() < until) {
-      const job = queue[next++] as { key: string; entry: CachedRender };
+      const job = queue[next] as { key: string; entry: CachedRender };
+      // Let go as soon as written: while renders outpace the writes, the queue would otherwise
+      // hold every rendered article until the last write (issue 7).
+      queue[next++] = undefined;
       writeOne(job.key, job.entry);
     }
     if (broken || next === queue.length) {

@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { WirefeedError } from "../errors.ts";
@@ -6,6 +6,8 @@ import { WirefeedError } from "../errors.ts";
 /** A run of UTF-8 bytes kept in a spill file, to be written into a document in its place. */
 export interface SpilledPiece {
   readonly spill: Spill;
+  /** Which use of the file (`reset` starts another): a piece of an earlier one is gone. */
+  readonly round: number;
   /** Where the bytes start in the spill file. */
   readonly offset: number;
   /** How many bytes. */
@@ -23,6 +25,8 @@ export interface Spill {
   append(text: string): SpilledPiece;
   /** Copy `piece`'s bytes into `target` from `at`. */
   read(piece: SpilledPiece, target: Uint8Array, at: number): void;
+  /** Empty the file for the next feed: every piece appended so far is gone. */
+  reset(): void;
   /** Close and delete the file; later reads fail. Never throws. */
   remove(): void;
 }
@@ -38,6 +42,7 @@ export function openSpill(): Spill {
   const pending = Buffer.allocUnsafe(PENDING_BYTES);
   let pendingBytes = 0;
   let removed = false;
+  let round = 0;
 
   const fail = (cause: unknown): never => {
     const error = cause as NodeJS.ErrnoException;
@@ -78,15 +83,25 @@ export function openSpill(): Spill {
           fail(error);
         }
       } else pendingBytes += pending.write(text, pendingBytes, "utf8");
-      return { spill, offset, length };
+      return { spill, round, offset, length };
     },
     read(piece, target, at) {
-      if (piece.spill !== spill || removed) throw new Error("a spilled piece read after its file was removed, or from another file");
+      if (piece.spill !== spill || piece.round !== round || removed) throw new Error("a spilled piece read after its file was reset or removed, or from another file");
       flush();
       for (let done = 0; done < piece.length; ) {
         const read = readSync(fd as number, target, at + done, piece.length - done, piece.offset + done);
         if (read === 0) throw new Error(`the spill file ends before ${piece.offset + piece.length} bytes`);
         done += read;
+      }
+    },
+    reset() {
+      round++;
+      pendingBytes = 0;
+      written = 0;
+      try {
+        if (fd !== undefined) ftruncateSync(fd, 0);
+      } catch (error) {
+        fail(error);
       }
     },
     remove() {

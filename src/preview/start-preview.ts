@@ -91,10 +91,20 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewHand
     for (const client of clients) client.write(`event: build\ndata: ${buildCount}\n\n`);
   };
 
+  /**
+   * The last good build's main JSON Feed. A feed written as its items rendered is not held but
+   * read back from its file, which throws once the file changed or is gone: then there is none.
+   */
+  const heldFeed = (): string | undefined => {
+    try {
+      return lastGood?.result.files.find((file) => file.path === feedFiles().json)?.contents;
+    } catch {
+      return undefined;
+    }
+  };
+
   const runBuild = async (changed: string[], force: boolean): Promise<void> => {
-    const previousFeed =
-      lastGood?.result.files.find((file) => file.path === feedFiles().json)?.contents ??
-      (await readFile(path.join(outDir(), feedFiles().json), "utf8").catch(() => undefined));
+    const previousFeed = heldFeed() ?? (await readFile(path.join(outDir(), feedFiles().json), "utf8").catch(() => undefined));
     const started = Date.now();
     // An edited config is loaded afresh by the pipeline: its module URL carries a digest of the file.
     const attempt: BuildOptions = { ...buildOptions };

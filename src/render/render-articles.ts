@@ -356,7 +356,8 @@ export async function renderArticles(articles: readonly Article[], options: Rend
     }
   };
   const onRendered = (index: number, output: RenderOutput) => {
-    outputs[index] = output;
+    // After onArticle failed, nothing more is handed over: what is still rendered is not kept.
+    if (handOverFailure === undefined) outputs[index] = output;
     cache?.write(keys[index] as string, output);
     onProgress?.(++done, total);
     handOver();

@@ -1,4 +1,5 @@
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateDocument } from "../../src/documents/generate-document.ts";
 import { spillItems } from "../../src/documents/spill-items.ts";
@@ -47,6 +48,23 @@ describe("a spill file (issue 7)", () => {
     expect(await readdir(temp)).toEqual([]);
     expect(() => bytesOf([spilled[0]] as DocumentPiece[])).toThrow(/removed/);
     spill.remove();
+  });
+
+  it("starts afresh after a reset: the file is emptied, and a piece from before is not read", async () => {
+    const spill = openSpill();
+    try {
+      const before = spill.append("x".repeat(2_000_000));
+      expect(bytesOf([before]).length).toBe(2_000_000);
+      spill.reset();
+      const after = spill.append("after “reset”");
+      expect(after.offset).toBe(0);
+      expect(bytesOf([after]).toString("utf8")).toBe("after “reset”");
+      expect(() => bytesOf([before])).toThrow(/reset or removed/);
+      const [name] = await readdir(temp);
+      expect((await stat(path.join(temp, name as string, "pieces"))).size).toBe(after.length);
+    } finally {
+      spill.remove();
+    }
   });
 
   it("makes no file until a piece is written out", async () => {
