@@ -322,6 +322,39 @@ describe("renderArticles handing each article over in order (issue 7)", () => {
     expect(handed.map(([, one]) => one)).toEqual(expected);
   });
 
+  it("looks the cache up a window at a time, and hands over in order across windows", async () => {
+    const cacheDir = tempDir("wirefeed-render-cache-");
+    const list = articles.slice(0, 40);
+    await renderArticles(list.filter((_, index) => index % 2 === 0), { sanitize: SETTINGS, cache: openRenderCache(cacheDir), workers: 0 });
+    const cache = openRenderCache(cacheDir);
+    const lookups: number[] = [];
+    const readMany = cache.readMany.bind(cache);
+    cache.readMany = (keys) => {
+      lookups.push(keys.length);
+      return readMany(keys);
+    };
+    const progress: number[] = [];
+    const handed: number[] = [];
+    const outputs: RenderedArticle[] = [];
+    await renderArticles(list, {
+      sanitize: SETTINGS,
+      cache,
+      workers: 0,
+      streamWindow: 16,
+      onProgress: (done) => progress.push(done),
+      onArticle: (one, index) => {
+        handed.push(index);
+        outputs.push(one);
+      },
+    });
+    expect(lookups).toEqual([16, 16, 8]);
+    expect(handed).toEqual(list.map((_, index) => index));
+    expect(outputs).toEqual(expected.slice(0, 40));
+    expect(cache.stats).toMatchObject({ hits: 20, misses: 20 });
+    expect(progress.at(-1)).toBe(40);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
   it("fails with the first error onArticle throws, once the render is over, and hands over nothing after it", async () => {
     const seen: number[] = [];
     const failure = new Error("the consumer failed");

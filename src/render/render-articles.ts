@@ -63,6 +63,12 @@ export interface RenderOptions {
    */
   onArticle?: (article: RenderedArticle, index: number) => void;
   /**
+   * With `onArticle` and a cache: articles looked up and rendered this many at a time, so that
+   * the cached HTML of a large render is not all read before the first article is handed over.
+   * Default STREAM_WINDOW.
+   */
+  streamWindow?: number;
+  /**
    * The body of an article that arrived without one (restored by the build index): read only
    * when the article misses the cache. It must be the body `bodyHash` was made from.
    */
@@ -93,6 +99,11 @@ export type RenderWorkerMessage =
 const MAX_BATCH = 64;
 /** Batches each worker holds at once, so it never waits for the main thread between two. */
 const BATCHES_IN_FLIGHT = 2;
+/**
+ * Articles looked up in the cache and rendered at once when they are handed over in order: at
+ * least WORKER_THRESHOLD, so that a window of misses alone can start the workers.
+ */
+const STREAM_WINDOW = 4000;
 /** Articles the main thread renders between two turns of the event loop (so cache writes proceed). */
 const MAIN_CHUNK = 64;
 
@@ -318,9 +329,22 @@ export function checkWorkerCount(value: number | undefined, name: string): void 
  * article's file; nothing about the cache ever does.
  */
 export async function renderArticles(articles: readonly Article[], options: RenderOptions): Promise<RenderedArticle[]> {
-  const { cache, sanitize, onProgress } = options;
+  const { cache, sanitize, onProgress, onArticle } = options;
   checkWorkerCount(options.workers, "workers");
   const total = articles.length;
+  const window = options.streamWindow ?? STREAM_WINDOW;
+  if (onArticle && cache && total > window) {
+    // A window at a time: each window's hits are read, its misses rendered, and all handed over
+    // before the next window's hits are read (issue 7).
+    for (let start = 0; start < total; start += window) {
+      await renderArticles(articles.slice(start, start + window), {
+        ...options,
+        onArticle: (article, index) => onArticle(article, start + index),
+        ...(onProgress ? { onProgress: (done: number) => onProgress(start + done, total) } : {}),
+      });
+    }
+    return [];
+  }
   const outputs: (RenderOutput | undefined)[] = new Array(total);
   let done = 0;
 
