@@ -471,9 +471,9 @@ async function buildWith(
   // the pages, and drops each other document once it is staged.
   const keep = (position: number) => options.write === false || position === 0;
   const writer = options.write === false ? undefined : openOutputWriter(outDir, options.fs);
-  /** Document worker threads for batches of up to `feeds` feeds: none for a dry run or small batches. */
   /** The documents `files` gives as read back from their files (a spilled main feed's). */
   const readBack: WrittenDocument[] = [];
+  /** Document worker threads for batches of up to `feeds` feeds: none for a dry run or small batches. */
   const documentWorkers = (feeds: number) =>
     options.documentWorkers ?? (writer && feeds >= POOL_MIN_FEEDS && availableParallelism() > 1 ? availableParallelism() - 1 : 0);
   let pool: DocumentPool | undefined;
@@ -505,9 +505,9 @@ async function buildWith(
       generatedFiles.push({ path: document.path, mediaType: document.mediaType, bytes });
       // A spilled feed's model holds no HTML: its contents are the file as written. The closure
       // takes what it needs, not `document`, which would hold every piece of it to the end.
-      const written = { file: path.join(outDir, ...document.path.split("/")), bytes, stat: undefined };
-      if (spilled && keep(position)) readBack.push(written);
-      const contents = spilled ? () => readWritten(written) : () => format.generate(model);
+      const onDisk: WrittenDocument = { file: path.join(outDir, ...document.path.split("/")), bytes, stat: undefined };
+      if (spilled && keep(position)) readBack.push(onDisk);
+      const contents = spilled ? () => readWritten(onDisk) : () => format.generate(model);
       if (keep(position)) files.push(writer ? generateLater(document, contents) : { path: document.path, contents: (parts as string[]).join(""), mediaType: document.mediaType });
       if (print !== undefined) prints.set(paths[format.key], print);
       // A large document is written out before the next is generated, so the two are never
@@ -708,7 +708,8 @@ async function buildWith(
     for (const copy of media.copies) writer.stage(copy);
     const result = await writer.commit();
     // What each document read back is, as written: a later change to the file is then noticed.
-    for (const entry of readBack) entry.stat = statSync(entry.file);
+    // (A file the stat cannot find, or a write through another file system, is never read back.)
+    for (const entry of readBack) entry.stat = statOf(path.dirname(entry.file), path.basename(entry.file));
     written.push(...result.written);
     unchanged.push(...result.unchanged);
     // The state is written after the feeds: if this fails, the next build only repeats the work.
@@ -1041,17 +1042,19 @@ async function readMissingBodies(root: string, articles: readonly Article[], int
 interface WrittenDocument {
   file: string;
   bytes: number;
-  stat: { size: number; mtimeMs: number; ino: number } | undefined;
+  stat: FileStat | undefined;
 }
 
 /**
  * A document as this build wrote it, read back. It throws when the file is gone or is not the
- * one the build left (another size, time or inode: a later build renames a new file into place).
+ * one the build left (another size, time, change time or inode: a later build renames a new file
+ * into place, and any write moves the change time, which no one can set back).
  */
 function readWritten(written: WrittenDocument): string {
   const now = statOf(path.dirname(written.file), path.basename(written.file));
   const then = written.stat;
-  if (!then || !now || now.size !== written.bytes || now.size !== then.size || now.mtimeMs !== then.mtimeMs || now.ino !== then.ino) {
+  const same = (a: FileStat, b: FileStat) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+  if (!then || !now || now.size !== written.bytes || !same(now, then)) {
     throw new Error(`${written.file} is gone or changed since the build wrote it, and the build did not keep its text (a feed written as its items rendered)`);
   }
   return readFileSync(written.file, "utf8");

@@ -1,4 +1,4 @@
-import { cp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, readFile, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { WirefeedError } from "../src/errors.ts";
@@ -154,6 +154,12 @@ describe("a feed written as its items render (issue 7)", () => {
     // The same bytes written again in place: the same size, a newer time.
     await writeFile(path.join(dir, "dist/atom.xml"), await readFile(path.join(dir, "dist/atom.xml")));
     expect(feed(second, "atom.xml")).toThrow(/is gone or changed since the build wrote it/);
+    // The same bytes again, with the time set back (to the millisecond) as `cp -p` or `touch -r` would.
+    const rssFile = path.join(dir, "dist/rss.xml");
+    const { atime, mtime } = await stat(rssFile);
+    await writeFile(rssFile, await readFile(rssFile));
+    await utimes(rssFile, atime, mtime);
+    expect(feed(second, "rss.xml")).toThrow(/is gone or changed/);
     // Builds that write the same bytes leave the files alone; a new article makes another feed.json,
     // renamed into place by the next build.
     await writeFile(path.join(dir, "articles/new.md"), article({ title: "New", date: "2025-12-01" }));
@@ -162,6 +168,14 @@ describe("a feed written as its items render (issue 7)", () => {
     await rmDist(dir);
     expect(feed(third, "rss.xml")).toThrow(/is gone or changed/);
     expect(text).toContain('"items"');
+  });
+
+  it("builds through a file system double that puts the files elsewhere, and then gives no text", async () => {
+    const dir = await makeTempSite(articles(3), { feeds: { tags: false, sections: false } });
+    const elsewhere: WriteFs = { ...nodeWriteFs, rename: (from, to) => nodeWriteFs.rename(from, `${to}.elsewhere`) };
+    const result = await build({ cwd: dir, now: new Date(FIXED_NOW), cache: false, fs: elsewhere, ...STREAM_ALL });
+    expect(await readFile(path.join(dir, "dist/feed.json.elsewhere"), "utf8")).toContain('"items"');
+    expect(() => result.files.find((one) => one.path === "feed.json")?.contents).toThrow(/is gone or changed/);
   });
 
   it("leaves no spill file behind, whether the build succeeds or fails, and a failed build leaves dist/ as it was", async () => {

@@ -93,7 +93,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewHand
 
   /**
    * The last good build's main JSON Feed. A feed written as its items rendered is not held but
-   * read back from its file, which throws once the file changed or is gone: then there is none.
+   * read back from its file, which throws once the file changed or is gone: then the previous feed
+   * is what the output folder holds now, if anything.
    */
   const heldFeed = (): string | undefined => {
     try {

@@ -76,6 +76,46 @@ describe("a document in pieces (issue 7)", () => {
     );
   });
 
+  it("a JSON Feed made an item at a time is the two-space JSON of the whole, with every field an item or the feed can have", () => {
+    const url = fc.constantFrom("https://example.com/a?b=1&c=2", "https://example.com/ü/\u2028", "https://example.com/x");
+    const term = text.map((name) => ({ name, term: "t", scheme: "https://example.com/tags/" }));
+    const richItem = fc.record({
+      title: text,
+      summary: text,
+      html,
+      fullContent: fc.boolean(),
+      authors: fc.array(fc.record({ name: text, url: fc.option(url, { nil: undefined }) }), { maxLength: 3 }),
+      tags: fc.array(term, { maxLength: 3 }),
+      lang: fc.option(fc.constantFrom("en", "es", "pt-BR"), { nil: undefined }),
+      image: fc.option(url.map((href) => ({ url: href, type: "image/png", length: 10 })), { nil: undefined }),
+      enclosure: fc.option(fc.record({ url, type: fc.constantFrom("audio/mpeg", "video/mp4"), length: fc.nat() }), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(richItem, { maxLength: 5 }), fc.boolean(), fc.boolean(), (fields, hubs, archived) => {
+        const model = {
+          ...baseModel,
+          hubs: hubs ? ["https://hub.example.com/"] : [],
+          archive: archived ? { isArchive: true, current: baseModel.links, prevArchive: { ...baseModel.links, json: "https://example.com/archive/1/feed.json" }, nextArchive: undefined } : undefined,
+          items: fields.map((one, index) => ({ ...baseItem, ...one, id: `https://example.com/${index}`, url: `https://example.com/${index}` })),
+        } as typeof baseModel;
+        const whole = generateJsonFeedParts(model).join("");
+        const parsed = JSON.parse(whole) as { items: Record<string, unknown>[]; next_url?: string; hubs?: unknown[] };
+        // Made item by item, it is byte for byte what one JSON.stringify of the whole document gives.
+        expect(whole).toBe(`${JSON.stringify(parsed, null, 2)}\n`);
+        expect(parsed.items).toHaveLength(model.items.length);
+        expect(parsed.next_url !== undefined).toBe(archived);
+        expect(parsed.hubs !== undefined).toBe(hubs);
+        parsed.items.forEach((one, index) => {
+          const item = model.items[index] as FeedItem;
+          expect(one.id).toBe(item.id);
+          expect((one.authors as unknown[]).length).toBe(item.authors.length);
+          expect(one.attachments !== undefined).toBe(item.enclosure !== undefined);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("the JSON gate in pieces finds a piece that is not one JSON string", () => {
     const model = { ...baseModel, items: [] };
     const parts = generateJsonFeedParts(model);
