@@ -71,9 +71,19 @@ describe("a feed written as its items render (issue 7)", () => {
   it("has the same bytes, state and result as one made from all its items at once", async () => {
     const [whole, streamed] = await twoSites(articles(14), { limit: 10, fullContentItems: 6, archive: true, archivePageSize: 5 });
     const now = new Date(FIXED_NOW);
-    const a = await build({ cwd: whole, now, cache: false });
-    const b = await build({ cwd: streamed, now, cache: false, ...STREAM_ALL });
+    const collections = { whole: 0, streamed: 0 };
+    const a = await build({ cwd: whole, now, cache: false, collectGarbage: () => collections.whole++ });
+    const b = await build({ cwd: streamed, now, cache: false, ...STREAM_ALL, collectGarbage: () => collections.streamed++ });
     await expectSameOutput(whole, streamed, a, b);
+    // Asked for twice per streamed document (before it is made, before it is gated) and between
+    // two batches (here each feed is a batch), and never in a build of one batch.
+    const feedDocuments = b.written.filter((file) => /(?:rss|atom)\.xml$|feed\.json$/.test(file));
+    const feeds = feedDocuments.length / 3;
+    expect(feeds).toBeGreaterThan(1);
+    expect(collections).toEqual({ whole: 0, streamed: 2 * feedDocuments.length + feeds - 1 });
+    let betweenBatches = 0;
+    await build({ cwd: whole, now, cache: false, batchArticles: 1, collectGarbage: () => betweenBatches++ });
+    expect(betweenBatches).toBe(feeds - 1);
     // Not vacuous: the main feed was streamed (its model holds no HTML), and some items carry full content.
     const itemsA = (a.model as FeedModel).items;
     const itemsB = (b.model as FeedModel).items;

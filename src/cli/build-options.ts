@@ -1,6 +1,7 @@
 import path from "node:path";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import type { BuildOptions } from "../pipeline.ts";
+import { collectGarbage } from "./collect-garbage.ts";
 import type { ParsedFlags } from "./parse-flags.ts";
 
 /** The pipeline options the shared flags stand for (--config, --articles, --out, --site-url, --drafts, --future). */
@@ -17,6 +18,7 @@ export function toBuildOptions(values: ParsedFlags["values"], cwd: string, now: 
     ...(text("previous") !== undefined ? { previous: text("previous") as string } : {}),
     ...(values["allow-id-change"] === true ? { allowIdChange: true } : {}),
     ...(values["no-cache"] === true ? { cache: false } : {}),
+    collectGarbage,
   };
 }
 

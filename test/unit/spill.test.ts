@@ -99,6 +99,26 @@ describe("spillItems (issue 7)", () => {
     }
   });
 
+  it("calls collectGarbage before each document is made and again before it is gated, with the same bytes", () => {
+    const items = itemsOf(["<p>a ]]> b</p>", "<p>no full content</p>", "<p>c</p>"]);
+    const spill = openSpill();
+    try {
+      const calls: string[] = [];
+      const plain = spillItems(spill, paths);
+      const collected = spillItems(spill, paths, () => calls.push("collect"));
+      const plainModel = { ...baseModel, items: items.map((item) => plain.add(item)) };
+      const collectedModel = { ...baseModel, items: items.map((item) => collected.add(item)) };
+      expect(calls).toEqual([]);
+      for (const format of FORMATS) {
+        const made = collected.generate(format, collectedModel);
+        expect(calls.splice(0)).toEqual(["collect", "collect"]);
+        expect(bytesOf(made.parts).toString("utf8")).toBe(bytesOf(plain.generate(format, plainModel).parts).toString("utf8"));
+      }
+    } finally {
+      spill.remove();
+    }
+  });
+
   it.each([
     ["an XML-invalid character", "<p>a\u0001b</p>", "rss.xml"],
     ["a lone surrogate", "<p>a\uD800b</p>", "rss.xml"],
