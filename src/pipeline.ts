@@ -85,9 +85,10 @@ export interface BuildOptions {
   /** Bytes of article bodies held from their first read to their render. Default BODY_BYTES_KEPT (128 MB). */
   bodyBytesKept?: number;
   /**
-   * A full garbage collection (`global.gc` under `node --expose-gc`; the CLI passes one), called
-   * between batches and between the steps that make a feed written as its items render: without
-   * it V8 let the garbage of each batch and of each large document pile up (issue 7). Default: none.
+   * Called between batches and between the steps that make a feed written as its items render, to
+   * collect the garbage of each (issue 7: without a collection V8 let it pile up): for example
+   * `global.gc` under `node --expose-gc`, which collects on every call. The CLI passes one that
+   * collects only once the heap has grown by 64 MB (`cli/collect-garbage.ts`). Default: none.
    */
   collectGarbage?: () => void;
   /** Render worker threads; 0 renders on the main thread. Default: by the articles to render and the cores (`renderArticles`). */
@@ -527,8 +528,9 @@ async function buildWith(
     if (writer && batches.length > 0 && workers > 0) pool = openDocumentPool(workers);
     const selectedById = new Map(selected.map((article) => [article.id, article]));
     for (const [batchIndex, batch] of batches.entries()) {
-      // What the batch before left (its HTML, its documents) is garbage now: V8 kept it to the
-      // end of the build (issue 7: 1.03 GB at the peak with archives at 50,000 articles, 0.93 GB).
+      // What the batch before left (its HTML, its documents) is garbage now, which V8 left for
+      // the next batch's to pile onto (issue 7: 1.03 GB at the peak with archives at 50,000
+      // articles, 0.93 GB with this collection).
       if (batchIndex > 0) options.collectGarbage?.();
       const ids = new Set(batch.flatMap((entry) => entry.plan.articleIds));
       const offset = rendered;

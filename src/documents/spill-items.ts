@@ -33,7 +33,7 @@ export interface SpilledItems {
  * Items spilled to `spill` for the feed whose documents are at `paths`. `collectGarbage`, when
  * given, is called before each document is made and again before it is gated: making and gating
  * the text of 50,000 items left 300 MB or more of garbage each, which V8 did not collect before
- * the next document added its own (issue 7: 1.5 GB at the peak, 0.9 GB with these collections).
+ * the next step added its own (issue 7: 1.58 GB at the peak, 1.0 GB with these collections).
  */
 export function spillItems(spill: Spill, paths: Record<FormatKey, string>, collectGarbage?: () => void): SpilledItems {
   /** Per item added with full content: its CDATA content and its JSON string literal, spilled. */

@@ -1,13 +1,13 @@
 import v8 from "node:v8";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { toBuildOptions } from "../../src/cli/build-options.ts";
-import { GROWTH_BYTES, collectAll, collectGarbage, collectOnGrowth } from "../../src/cli/collect-garbage.ts";
+import { GROWTH_BYTES, collectAll, collectGarbage, createGrowthCollector } from "../../src/cli/collect-garbage.ts";
 
 describe("collectGarbage (issue 7)", () => {
   it("collects only once the heap has grown by GROWTH_BYTES since the last collection", () => {
     let used = 10 * GROWTH_BYTES;
     const collections: number[] = [];
-    const collect = collectOnGrowth(
+    const collect = createGrowthCollector(
       () => {
         collections.push(used);
         used = 3 * GROWTH_BYTES;
@@ -25,13 +25,30 @@ describe("collectGarbage (issue 7)", () => {
     expect(collections).toEqual([10 * GROWTH_BYTES, 4 * GROWTH_BYTES]);
   });
 
+  it("uses globalThis.gc when node runs with --expose-gc, and then sets no flag", async () => {
+    vi.resetModules();
+    const gc = vi.fn();
+    const setFlags = vi.spyOn(v8, "setFlagsFromString");
+    (globalThis as { gc?: unknown }).gc = gc;
+    try {
+      const fresh = await import("../../src/cli/collect-garbage.ts");
+      fresh.collectAll();
+      fresh.collectAll();
+      expect(gc).toHaveBeenCalledTimes(2);
+      expect(setFlags).not.toHaveBeenCalled();
+    } finally {
+      delete (globalThis as { gc?: unknown }).gc;
+      setFlags.mockRestore();
+    }
+  });
+
   it("is what the CLI's commands pass to build", () => {
     expect(toBuildOptions({}, "/site", undefined).collectGarbage).toBe(collectGarbage);
   });
 
   it("does nothing on a heap smaller than GROWTH_BYTES", () => {
     let calls = 0;
-    collectOnGrowth(() => calls++, () => GROWTH_BYTES - 1)();
+    createGrowthCollector(() => calls++, () => GROWTH_BYTES - 1)();
     expect(calls).toBe(0);
   });
 

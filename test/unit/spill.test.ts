@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateDocument } from "../../src/documents/generate-document.ts";
 import { spillItems } from "../../src/documents/spill-items.ts";
 import { WirefeedError } from "../../src/errors.ts";
@@ -10,6 +10,23 @@ import { openSpill } from "../../src/output/spill.ts";
 import { type DocumentPiece, groupParts, measureParts } from "../../src/output/write.ts";
 import { makeTempDir } from "../helpers.ts";
 import { baseItem, baseModel } from "../support/feed-model.ts";
+
+/** What spillItems did, in order, in the test that reads it: the gate's calls are recorded here. */
+const steps = vi.hoisted(() => [] as string[]);
+vi.mock("../../src/gate/gate-output.ts", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../src/gate/gate-output.ts")>();
+  return {
+    ...actual,
+    gateOutput: (...args: Parameters<typeof actual.gateOutput>) => {
+      steps.push("gate");
+      return actual.gateOutput(...args);
+    },
+    gateJsonFeedPieces: (...args: Parameters<typeof actual.gateJsonFeedPieces>) => {
+      steps.push("gate");
+      return actual.gateJsonFeedPieces(...args);
+    },
+  };
+});
 
 /** The system temp folder is a fresh one for each test, so that what a spill leaves there shows. */
 let temp: string;
@@ -103,15 +120,30 @@ describe("spillItems (issue 7)", () => {
     const items = itemsOf(["<p>a ]]> b</p>", "<p>no full content</p>", "<p>c</p>"]);
     const spill = openSpill();
     try {
-      const calls: string[] = [];
       const plain = spillItems(spill, paths);
-      const collected = spillItems(spill, paths, () => calls.push("collect"));
+      const collected = spillItems(spill, paths, () => steps.push("collect"));
       const plainModel = { ...baseModel, items: items.map((item) => plain.add(item)) };
       const collectedModel = { ...baseModel, items: items.map((item) => collected.add(item)) };
-      expect(calls).toEqual([]);
       for (const format of FORMATS) {
-        const made = collected.generate(format, collectedModel);
-        expect(calls.splice(0)).toEqual(["collect", "collect"]);
+        // The format records when it makes the document's text.
+        const recorded = {
+          ...format,
+          generateParts: (model: FeedModel) => {
+            steps.push("make");
+            return format.generateParts(model);
+          },
+          ...(format.generatePieces
+            ? {
+                generatePieces: (model: FeedModel) => {
+                  steps.push("make");
+                  return (format.generatePieces as NonNullable<typeof format.generatePieces>)(model);
+                },
+              }
+            : {}),
+        };
+        steps.length = 0;
+        const made = collected.generate(recorded, collectedModel);
+        expect(steps).toEqual(["collect", "make", "collect", "gate"]);
         expect(bytesOf(made.parts).toString("utf8")).toBe(bytesOf(plain.generate(format, plainModel).parts).toString("utf8"));
       }
     } finally {
