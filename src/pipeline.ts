@@ -160,6 +160,7 @@ export interface BuildResult {
   /** Local media files copied into the output. */
   copies: MediaCopy[];
   written: string[];
+  /** Files whose bytes were already right, reused or made again, in build order (feeds as planned, the pages, then media copies). */
   unchanged: string[];
   /** Articles that left the feeds because their `expires` instant has come. */
   expired: { id: string; file: string; title: string; expires: Date }[];
@@ -730,6 +731,12 @@ async function buildWith(
   }
   const reused = reusedFiles.map((file) => file.path);
   unchanged.push(...reused);
+  /** Every output document in build order: the feeds as planned, then the pages. */
+  const documentPaths = [...feeds.flatMap((feed) => Object.values(feed.paths)), ...PAGES.map((page) => page.path)];
+  // In build order (media copies last): whether a document is reused or made again with the
+  // same bytes depends on file times, and the list must not.
+  const buildOrder = new Map(documentPaths.map((file, at) => [file, at]));
+  unchanged.sort((a, b) => (buildOrder.get(a) ?? buildOrder.size) - (buildOrder.get(b) ?? buildOrder.size));
   if (index) {
     // Record each generated document as it now is on disk; a file that cannot be read back is left out.
     const itemsAt = new Map(feeds.flatMap((feed) => Object.values(feed.paths).map((file) => [file, feed.items] as const)));
@@ -743,7 +750,7 @@ async function buildWith(
       }),
     );
     await index.save({ version: BUILD_INDEX_VERSION, key: settingsKey, startedAt, sources: records, documents });
-    const outputs = [...feeds.flatMap((feed) => Object.values(feed.paths)), ...PAGES.map((page) => page.path)].map((file) => {
+    const outputs = documentPaths.map((file) => {
       const entry = documents.get(file);
       return entry && { path: file, mediaType: entry.mediaType, bytes: entry.size, items: entry.items, mtimeMs: entry.mtimeMs };
     });
@@ -761,7 +768,7 @@ async function buildWith(
     await saveStamp(cacheDir, stamp);
   }
   const byPath = new Map<string, OutputSummary>([...generatedFiles, ...reusedFiles].map((file) => [file.path, { path: file.path, mediaType: file.mediaType, bytes: file.bytes }]));
-  const outputs = [...feeds.flatMap((feed) => Object.values(feed.paths)), ...PAGES.map((page) => page.path)]
+  const outputs = documentPaths
     .map((file) => byPath.get(file))
     .filter((file) => file !== undefined);
   return {
