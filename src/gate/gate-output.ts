@@ -1,6 +1,6 @@
 import { WirefeedError } from "../errors.ts";
 import type { FeedItem, LazyDocument } from "../model/types.ts";
-import { checkJsonFeed, checkJsonFeedParts, isJsonString } from "./check-json-feed.ts";
+import { checkJsonFeed, checkJsonFeedParts, checkJsonFeedTexts, isJsonString } from "./check-json-feed.ts";
 import { checkXml, isCdataContent } from "./check-xml.ts";
 
 export interface GateInput {
@@ -44,7 +44,7 @@ export interface JsonPiecesGateInput extends Omit<GateInput, "kind" | "contents"
  */
 export function gateJsonFeedPieces(input: JsonPiecesGateInput): void {
   const { texts, literal } = input.document;
-  const problems = checkJsonFeed(texts.join('""'));
+  const problems = checkJsonFeedTexts(texts);
   for (let index = 0; index < texts.length - 1; index++) {
     const piece = literal(index);
     if (isJsonString(piece)) input.take(piece, index);

@@ -4,8 +4,12 @@ export interface ValidationError {
   message?: string;
 }
 
-declare const validate: {
+export interface Validator {
   (data: unknown): boolean;
   errors?: ValidationError[] | null;
-};
-export default validate;
+}
+
+/** A whole feed. */
+export declare const validate: Validator;
+/** One element of a feed's `items` (the schema's `properties.items.items`). */
+export declare const validateItem: Validator;

@@ -5,7 +5,8 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { contentMarker, fillContent, finishXml, finishXmlParts } from "../../src/formats/feed-workarounds.ts";
 import { generateJsonFeed, generateJsonFeedParts, generateJsonFeedPieces } from "../../src/formats/json-feed.ts";
-import { checkJsonFeed, checkJsonFeedParts, isJsonString } from "../../src/gate/check-json-feed.ts";
+import { readFileSync } from "node:fs";
+import { checkByItem, checkJsonFeed, checkJsonFeedParts, checkJsonFeedTexts, isJsonString } from "../../src/gate/check-json-feed.ts";
 import { checkXml, isCdataContent } from "../../src/gate/check-xml.ts";
 import { gateJsonFeedPieces } from "../../src/gate/gate-output.ts";
 import { groupParts, measureParts, openOutputWriter } from "../../src/output/write.ts";
@@ -114,6 +115,41 @@ describe("a document in pieces (issue 7)", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("the JSON gate an item at a time gives the whole check's problems, on feeds good and bad", () => {
+    const golden = JSON.parse(readFileSync(new URL("../golden/sample/feed.json", import.meta.url), "utf8")) as Record<string, unknown> & { items: Record<string, unknown>[] };
+    const item = golden.items[0] as Record<string, unknown>;
+    const nested = { ...item, id: "https://example.com/n", _ext: { items: [{ about: "x" }], more: { deeper: "}" } } };
+    const feeds: [string, unknown, boolean][] = [
+      ["the golden feed", golden, true],
+      ["three items, one with an extension that has items of its own", { ...golden, items: [item, nested, { ...item, id: "https://example.com/3" }] }, true],
+      ["no items", { ...golden, items: [] }, true],
+      ["an extension after the items", { ...golden, _wirefeed: { about: "x" } }, true],
+      ["no version", { ...golden, version: undefined }, false],
+      ["version 1", { ...golden, version: "https://jsonfeed.org/version/1" }, false],
+      ["an item without an id", { ...golden, items: [item, { ...item, id: undefined }] }, false],
+      ["an item with a bad date and a number for content_html", { ...golden, items: [{ ...item, date_published: "yesterday", content_html: 3 }] }, false],
+      ["an attachment without a mime_type", { ...golden, items: [{ ...item, attachments: [{ url: "https://example.com/a.mp3" }] }] }, false],
+      ["an item that is not an object", { ...golden, items: [item, "x"] }, false],
+      ["items not an array", { ...golden, items: {} }, false],
+    ];
+    for (const [name, feed, valid] of feeds) {
+      const whole = `${JSON.stringify(feed, null, 2)}\n`;
+      // The texts as the gate has them: cut where a literal stood, here at every "".
+      const texts = whole.split('""');
+      const expected = checkJsonFeed(whole);
+      expect(expected.length === 0, name).toBe(valid);
+      expect([...checkJsonFeedTexts(texts)].sort(), name).toEqual([...expected].sort());
+      // Not vacuous: a feed laid out as the formats lay it out is checked an item at a time.
+      if (Array.isArray((feed as { items?: unknown }).items) && !(feed as { items: unknown[] }).items.includes("x")) {
+        expect(checkByItem(texts), name).toBeDefined();
+      }
+      // Any other layout is checked whole, with the same answer.
+      const compact = JSON.stringify(feed);
+      expect(checkByItem(compact.split('""')), name).toBeUndefined();
+      expect(checkJsonFeedTexts(compact.split('""')), name).toEqual(checkJsonFeed(compact));
+    }
   });
 
   it("the JSON gate in pieces finds a piece that is not one JSON string", () => {

@@ -3,7 +3,7 @@ import { Ajv } from "ajv";
 import * as ajvFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { VALIDATOR_FILE, generateValidatorSource } from "../../scripts/generate-json-feed-validator.ts";
-import validate from "../../src/gate/jsonfeed-1.1.validate.mjs";
+import { validate } from "../../src/gate/jsonfeed-1.1.validate.mjs";
 
 /**
  * Issue 7: the gate checks JSON Feeds with the schema compiled ahead of time. It must be what the
