@@ -13,11 +13,7 @@ export function checkJsonFeed(text: string): string[] {
   } catch (error) {
     return [`not valid JSON: ${(error as Error).message}`];
   }
-  const problems = problemsOf(validate, document, "");
-  if ((document as { version?: unknown }).version !== JSON_FEED_VERSION) {
-    problems.push(`/version must be ${JSON_FEED_VERSION}`);
-  }
-  return problems;
+  return [...problemsOf(validate, document, ""), ...versionProblems(document)];
 }
 
 /** What `validator` finds wrong with `value`, which sits at `path` in the feed. */
@@ -26,65 +22,86 @@ function problemsOf(validator: Validator, value: unknown, path: string): string[
   return (validator.errors ?? []).map((error) => `${path + error.instancePath || "/"} ${error.message ?? "is invalid"}`);
 }
 
+function versionProblems(document: unknown): string[] {
+  return (document as { version?: unknown } | null)?.version === JSON_FEED_VERSION ? [] : [`/version must be ${JSON_FEED_VERSION}`];
+}
+
 /**
  * `checkJsonFeed` of `texts.join('""')` (a feed's text with `""` for each string literal, as the
  * gate has it), made an item at a time when the text is laid out as `JSON.stringify(feed, null,
- * 2)` lays out a feed with `items` last (issue 7: at 50,000 items, the whole text and its parse
- * held 150 MB more). Any other text is checked whole, so the verdict never depends on the layout.
+ * 2)` lays out a feed (issue 7: at 50,000 items, the whole text and its parse held 85 MB more).
+ * Any other text, or one that does not parse, is checked whole.
  */
 export function checkJsonFeedTexts(texts: readonly string[]): string[] {
   return checkByItem(texts) ?? checkJsonFeed(texts.join('""'));
 }
 
-/** Where the items array opens: `"items"` is a key of the feed itself, at one indent. */
+/** Where the items array opens: the key `"items"` at the root's indent. */
 const ITEMS_OPEN = '\n  "items": [';
 /** An item opens and closes at two indents: deeper braces are indented further. */
 const ITEM_OPEN = "\n    {";
 const ITEM_CLOSE = "\n    }";
 const NEXT_ITEM = `,${ITEM_OPEN}`;
 const ITEMS_CLOSE = "\n  ]";
+/**
+ * Most characters gathered while looking for the next cut: past this the text is checked whole.
+ * Far more than an item's text holds without its HTML, and it keeps the search for a cut that
+ * never comes (text not laid out as expected) from taking time that grows with the square of it.
+ */
+const MAX_PART = 64 * 1024;
 
 /**
  * The problems of the feed `texts.join('""')`, found an item at a time; undefined when the text
- * is not laid out as expected (or an item's text is not JSON), to be checked whole. The text is
- * cut into the feed up to `[`, each item from `{` to its `}`, the exact `,` and line break between
- * two items, and the rest from the closing `]` on. The feed with an empty `items` (the first and
- * last cuts joined) gets the whole check, and each item the schema of an item: the feed is valid
- * exactly when all of them are, since the schema says nothing of `items` but that it is an array
- * of such items. An item's problems carry its path (`/items/3/url ...`), as in the whole check.
+ * is not laid out as expected, or a part of it does not parse, to be checked whole. The text is
+ * cut into the feed up to `"items": [`, each item from `{` to its `}`, the exact `,` and line
+ * break between two items, and the rest from the closing `]` on. The feed with an empty `items`
+ * (the first and last cuts joined) gets the whole check, and each item the schema of an item.
+ *
+ * When every part is valid, so is the feed: a raw line break is whitespace in JSON, so the parts
+ * parse together as the feed with those items, and the schema says nothing of `items` but that
+ * it is an array of such items. The reverse holds for the text `JSON.stringify` writes; in text
+ * it never writes (a key `"items"` repeated, or nested at the root's indent) the parts may find a
+ * problem the whole check would not, never one fewer. Problems come in the whole check's order
+ * (the feed's, each item's as `/items/3/url ...`, the version's), but for unknown keys of the
+ * feed, which come first here.
  */
 export function checkByItem(texts: readonly string[]): string[] | undefined {
   const problems: string[] = [];
   let buffer = "";
   let next = 0;
-  /** Add the next piece to the buffer; false when there is none. */
+  /** Add the next piece to the buffer; false when there is none, or the buffer is too long to be a part. */
   const more = (): boolean => {
-    if (next >= texts.length) return false;
+    if (next >= texts.length || buffer.length > MAX_PART) return false;
     buffer += (next > 0 ? '""' : "") + (texts[next++] as string);
     return true;
   };
-  let at = buffer.indexOf(ITEMS_OPEN);
-  while (at < 0) {
-    if (!more()) return undefined;
-    at = buffer.indexOf(ITEMS_OPEN);
-  }
-  const head = buffer.slice(0, at + ITEMS_OPEN.length);
-  buffer = buffer.slice(at + ITEMS_OPEN.length);
+  /** Where `pattern` first is in the buffer, reading on as needed; -1 when it never comes. */
+  const find = (pattern: string): number => {
+    let from = 0;
+    for (;;) {
+      const at = buffer.indexOf(pattern, from);
+      if (at >= 0) return at;
+      // Only what is added next can complete it.
+      from = Math.max(0, buffer.length - pattern.length + 1);
+      if (!more()) return -1;
+    }
+  };
+  const open = find(ITEMS_OPEN);
+  if (open < 0) return undefined;
+  const head = buffer.slice(0, open + ITEMS_OPEN.length);
+  buffer = buffer.slice(open + ITEMS_OPEN.length);
   for (let index = 0; ; index++) {
     // What follows `[` or an item: the next item's `{` (after a comma, but for the first), or the end of the array.
-    const open = index === 0 ? ITEM_OPEN : NEXT_ITEM;
+    const start = index === 0 ? ITEM_OPEN : NEXT_ITEM;
     const close = index === 0 ? "]" : ITEMS_CLOSE;
-    while (!buffer.startsWith(open) && !buffer.startsWith(close) && (open.startsWith(buffer) || close.startsWith(buffer))) {
+    while (!buffer.startsWith(start) && !buffer.startsWith(close) && (start.startsWith(buffer) || close.startsWith(buffer))) {
       if (!more()) return undefined;
     }
     if (buffer.startsWith(close)) break;
-    if (!buffer.startsWith(open)) return undefined;
-    buffer = buffer.slice(open.length - 1);
-    let end = buffer.indexOf(ITEM_CLOSE);
-    while (end < 0) {
-      if (!more()) return undefined;
-      end = buffer.indexOf(ITEM_CLOSE);
-    }
+    if (!buffer.startsWith(start)) return undefined;
+    buffer = buffer.slice(start.length - 1);
+    const end = find(ITEM_CLOSE);
+    if (end < 0) return undefined;
     let item: unknown;
     try {
       item = JSON.parse(buffer.slice(0, end + ITEM_CLOSE.length));
@@ -94,8 +111,14 @@ export function checkByItem(texts: readonly string[]): string[] | undefined {
     problems.push(...problemsOf(validateItem, item, `/items/${index}`));
     buffer = buffer.slice(end + ITEM_CLOSE.length);
   }
-  while (more());
-  return [...checkJsonFeed(head + buffer), ...problems];
+  while (next < texts.length) buffer += `""${texts[next++] as string}`;
+  let feed: unknown;
+  try {
+    feed = JSON.parse(head + buffer);
+  } catch {
+    return undefined;
+  }
+  return [...problemsOf(validate, feed, ""), ...problems, ...versionProblems(feed)];
 }
 
 /** One JSON string token: every character one at a time, so that a failed match backtracks linearly. */

@@ -119,37 +119,71 @@ describe("a document in pieces (issue 7)", () => {
 
   it("the JSON gate an item at a time gives the whole check's problems, on feeds good and bad", () => {
     const golden = JSON.parse(readFileSync(new URL("../golden/sample/feed.json", import.meta.url), "utf8")) as Record<string, unknown> & { items: Record<string, unknown>[] };
-    const item = golden.items[0] as Record<string, unknown>;
+    // An empty string in each item and in the feed, so that the texts come in several pieces, cut where a literal stood.
+    const item = { ...(golden.items[0] as Record<string, unknown>), _wirefeed: { note: "" } };
+    const feed = { ...golden, _wirefeed: { note: "" } };
     const nested = { ...item, id: "https://example.com/n", _ext: { items: [{ about: "x" }], more: { deeper: "}" } } };
     const feeds: [string, unknown, boolean][] = [
-      ["the golden feed", golden, true],
-      ["three items, one with an extension that has items of its own", { ...golden, items: [item, nested, { ...item, id: "https://example.com/3" }] }, true],
-      ["no items", { ...golden, items: [] }, true],
-      ["an extension after the items", { ...golden, _wirefeed: { about: "x" } }, true],
-      ["no version", { ...golden, version: undefined }, false],
-      ["version 1", { ...golden, version: "https://jsonfeed.org/version/1" }, false],
-      ["an item without an id", { ...golden, items: [item, { ...item, id: undefined }] }, false],
-      ["an item with a bad date and a number for content_html", { ...golden, items: [{ ...item, date_published: "yesterday", content_html: 3 }] }, false],
-      ["an attachment without a mime_type", { ...golden, items: [{ ...item, attachments: [{ url: "https://example.com/a.mp3" }] }] }, false],
-      ["an item that is not an object", { ...golden, items: [item, "x"] }, false],
-      ["items not an array", { ...golden, items: {} }, false],
+      ["the golden feed", feed, true],
+      ["three items, one with an extension that has items of its own", { ...feed, items: [item, nested, { ...item, id: "https://example.com/3" }] }, true],
+      ["no items", { ...feed, items: [] }, true],
+      ["an extension with items of its own before the feed's items", { version: golden.version, title: golden.title, _ext: { items: [{ a: 1 }] }, ...feed }, true],
+      ["no version", { ...feed, version: undefined }, false],
+      ["version 1, and an item with a title only", { ...feed, version: "https://jsonfeed.org/version/1", items: [{ title: "t" }] }, false],
+      ["an item without an id", { ...feed, items: [item, { ...item, id: undefined }] }, false],
+      ["an item with a bad date and a number for content_html", { ...feed, items: [{ ...item, date_published: "yesterday", content_html: 3 }] }, false],
+      ["an attachment without a mime_type", { ...feed, items: [{ ...item, attachments: [{ url: "https://example.com/a.mp3" }] }] }, false],
+      ["an item that is not an object", { ...feed, items: [item, "x"] }, false],
+      ["items not an array", { ...feed, items: {} }, false],
+      ["not an object", null, false],
     ];
-    for (const [name, feed, valid] of feeds) {
-      const whole = `${JSON.stringify(feed, null, 2)}\n`;
-      // The texts as the gate has them: cut where a literal stood, here at every "".
-      const texts = whole.split('""');
+    const textsOf = (whole: string) => whole.split('""');
+    for (const [name, value, valid] of feeds) {
+      const whole = `${JSON.stringify(value, null, 2)}\n`;
       const expected = checkJsonFeed(whole);
       expect(expected.length === 0, name).toBe(valid);
-      expect([...checkJsonFeedTexts(texts)].sort(), name).toEqual([...expected].sort());
-      // Not vacuous: a feed laid out as the formats lay it out is checked an item at a time.
-      if (Array.isArray((feed as { items?: unknown }).items) && !(feed as { items: unknown[] }).items.includes("x")) {
-        expect(checkByItem(texts), name).toBeDefined();
+      expect(checkJsonFeedTexts(textsOf(whole)), name).toEqual(expected);
+      // Not vacuous: a feed laid out as the formats lay it out, in several pieces, is checked an item at a time.
+      if (Array.isArray((value as { items?: unknown } | null)?.items) && !(value as { items: unknown[] }).items.includes("x")) {
+        expect(textsOf(whole).length, name).toBeGreaterThan(1);
+        expect(checkByItem(textsOf(whole)), name).toBeDefined();
       }
       // Any other layout is checked whole, with the same answer.
-      const compact = JSON.stringify(feed);
-      expect(checkByItem(compact.split('""')), name).toBeUndefined();
-      expect(checkJsonFeedTexts(compact.split('""')), name).toEqual(checkJsonFeed(compact));
+      const compact = JSON.stringify(value);
+      expect(checkByItem(textsOf(compact)), name).toBeUndefined();
+      expect(checkJsonFeedTexts(textsOf(compact)), name).toEqual(checkJsonFeed(compact));
     }
+
+    // Text the formats would never write, in their layout, where a part does not parse or the rest is wrong.
+    const good = `${JSON.stringify({ ...feed, items: [item, { ...item, id: "https://example.com/2" }] }, null, 2)}\n`;
+    const broken: [string, string][] = [
+      ["a trailing comma in an item", good.replace('"id": "https://example.com/2"', '"id": "https://example.com/2",')],
+      ["a trailing comma in the feed", good.replace('"title": ', '"title": "x",,\n  "other": ')],
+      ["something after the items", good.replace("\n  ]", "\n  ],\n  \"after\": nope")],
+      ["an unknown key after the items", good.replace("\n  ]", '\n  ],\n  "after": 1')],
+      ["a second root value", `${good}{}`],
+    ];
+    for (const [name, whole] of broken) {
+      const expected = checkJsonFeed(whole);
+      expect(expected.length, name).toBeGreaterThan(0);
+      expect([...checkJsonFeedTexts(textsOf(whole))].sort(), name).toEqual([...expected].sort());
+    }
+  });
+
+  it("the JSON gate an item at a time gives up on text it cannot cut, after a bounded stretch of it", () => {
+    // Compact JSON, cut in 20,000 short pieces: no cut is ever found.
+    const pieces = Array.from({ length: 20_000 }, (_, index) => `{"id": "${index}", "title": "${"x".repeat(80)}", "summary": `);
+    let read = 0;
+    const counted = new Proxy(pieces, {
+      get(target, key, receiver) {
+        if (typeof key === "string" && /^\d+$/.test(key)) read++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    expect(checkByItem(counted)).toBeUndefined();
+    // Far fewer than all of them: the search stops once it has gathered 64 KB without a cut.
+    expect(read).toBeGreaterThan(400);
+    expect(read).toBeLessThan(1_000);
   });
 
   it("the JSON gate in pieces finds a piece that is not one JSON string", () => {
