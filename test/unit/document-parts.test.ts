@@ -1,3 +1,4 @@
+import * as nodeFs from "node:fs/promises";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -9,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { checkByItem, checkJsonFeed, checkJsonFeedParts, checkJsonFeedTexts, isJsonString } from "../../src/gate/check-json-feed.ts";
 import { checkXml, isCdataContent } from "../../src/gate/check-xml.ts";
 import { gateJsonFeedPieces } from "../../src/gate/gate-output.ts";
-import { groupParts, measureParts, openOutputWriter } from "../../src/output/write.ts";
+import { type WriteFs, groupParts, measureParts, nodeWriteFs, openOutputWriter } from "../../src/output/write.ts";
 import type { FeedItem } from "../../src/model/types.ts";
 import { baseItem, baseModel } from "../support/feed-model.ts";
 
@@ -346,6 +347,49 @@ describe("a document in pieces (issue 7)", () => {
     const changed = openOutputWriter(dir);
     changed.stage({ path: "feed.json", parts: [...parts.slice(0, 3), Buffer.from('"y"', "utf8"), "}\n"], mediaType: "application/feed+json" });
     expect((await changed.commit()).written).toEqual(["feed.json"]);
+  });
+
+  // Catches: reading the file already there whole to compare it (issue 7: the previous feed of
+  // 50,000 full items was a 490 MB buffer beside the new one), or a comparison that misses a
+  // change of the same size.
+  it("compares the file already there with a document a chunk at a time, never reading it whole", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "wirefeed-compare-"));
+    dirs.push(dir);
+    const parts = Array.from({ length: 40 }, (_, index) => `<p>${index} é ${"x".repeat(500_000)}</p>`);
+    const first = openOutputWriter(dir);
+    first.stage({ path: "feed.xml", parts, mediaType: "application/rss+xml" });
+    expect((await first.commit()).written).toEqual(["feed.xml"]);
+    let largest = 0;
+    const counting = {
+      ...nodeWriteFs,
+      // What an earlier writer read the file with.
+      readFile: async (file: string) => {
+        const bytes = await nodeFs.readFile(file);
+        largest = Math.max(largest, bytes.length);
+        return bytes;
+      },
+      openForReading: async (file: string) => {
+        const handle = await nodeWriteFs.openForReading(file);
+        return {
+          stat: () => handle.stat(),
+          read: (buffer: Buffer, offset: number, length: number, position: number) => {
+            largest = Math.max(largest, length);
+            return handle.read(buffer, offset, length, position);
+          },
+          close: () => handle.close(),
+        };
+      },
+    } as WriteFs;
+    const sameSize = [...parts.slice(0, -1), (parts.at(-1) as string).replace("x<", "y<")];
+    for (const [pieces, written] of [[parts, []], [sameSize, ["feed.xml"]]] as const) {
+      largest = 0;
+      const writer = openOutputWriter(dir, counting);
+      writer.stage({ path: "feed.xml", parts: pieces, mediaType: "application/rss+xml" });
+      expect((await writer.commit()).written).toEqual(written);
+      expect(largest).toBeGreaterThan(0);
+      expect(largest).toBeLessThanOrEqual(4 << 20);
+    }
+    expect((await readFile(path.join(dir, "feed.xml"), "utf8")).endsWith("xy</p>")).toBe(true);
   });
 
   it("writes a document's pieces as its bytes, and leaves a file that already holds them untouched", async () => {
