@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -162,6 +163,39 @@ describe("wirefeed build", () => {
     expect(again.files.find((file: { path: string }) => file.path === "rss.xml").state).toBe("unchanged");
     expect(again.articles).toEqual({ hadPrevious: true, added: [], changed: [], removed: [] });
   });
+
+  // Catches: reading the previous feed.json whole, as one string. Past V8's longest string (about
+  // 537 million characters; a feed of some 60,000 full items) that read failed, and the rebuild
+  // reported a first build with every item added (issue 7); below it, the whole text and its
+  // parse were held through the build (1.35 GB instead of 0.5 GB at 10,000 items).
+  it("lists what changed when the previous feed.json is longer than the longest string", async () => {
+    const dir = await makeTempSite(SAMPLE);
+    expect((await build(dir)).code).toBe(0);
+    const file = path.join(dir, "dist/feed.json");
+    const feed = await readFile(file, "utf8");
+    // The same feed with 70 more items of 8 MB each, laid out as the build lays it out.
+    const itemsEnd = feed.lastIndexOf("\n    }\n  ]");
+    expect(itemsEnd).toBeGreaterThan(0);
+    const filler = "x".repeat(8 << 20);
+    const out = createWriteStream(file);
+    const put = (text: string) => new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
+    await put(feed.slice(0, itemsEnd + "\n    }".length));
+    for (let n = 0; n < 70; n++) {
+      await put(`,\n    {\n      "id": "https://example.com/gone/${n}",\n      "title": "Gone ${n}",\n      "content_html": "${filler}"\n    }`);
+    }
+    await put(feed.slice(itemsEnd + "\n    }".length));
+    await new Promise((resolve) => out.end(resolve));
+    expect((await stat(file)).size).toBeGreaterThan(2 ** 29);
+
+    const run = await build(dir, "--json");
+    expect(run.code).toBe(0);
+    const { articles } = JSON.parse(run.stdout);
+    expect(articles.hadPrevious).toBe(true);
+    expect(articles.added).toEqual([]);
+    expect(articles.changed).toEqual([]);
+    expect(articles.removed.map((item: { title: string }) => item.title)).toEqual(Array.from({ length: 70 }, (_, n) => `Gone ${n}`));
+    await rm(file);
+  }, 60_000);
 
   it("--json reports a failed build as a JSON object too, with exit 1", async () => {
     const dir = await makeTempSite({ ...SAMPLE, "articles/bad.md": "---\ntitle: Bad\n---\n\nText.\n" });

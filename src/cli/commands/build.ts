@@ -1,11 +1,10 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { WirefeedError } from "../../errors.ts";
 import type { OutputFile } from "../../model/types.ts";
 import { type BuildResult, build } from "../../pipeline.ts";
 import { displayPath, loadBuildConfig, toBuildOptions } from "../build-options.ts";
 import { findCommand } from "../command-specs.ts";
-import { type ItemChanges, compareFeedItems, listFirstBuild } from "../compare-feed-items.ts";
+import { type FeedItems, type ItemChanges, compareFeedItems, digestFeedText, listFirstBuild, readFeedItems } from "../compare-feed-items.ts";
 import { formatWarning, plural } from "../format-finding.ts";
 import type { CliIo } from "../io.ts";
 import { parseFlags } from "../parse-flags.ts";
@@ -44,6 +43,18 @@ export function summarizeFiles(result: BuildResult): FileSummary[] {
 /** The main JSON Feed of a result: compared with the previous one to list changed articles. */
 export function findJsonFeed(result: BuildResult): OutputFile | undefined {
   return result.files.find((file) => file.path === result.loaded.config.files.json);
+}
+
+/**
+ * The items of the main JSON Feed this build left: the previous ones when its bytes did not
+ * change, else read back a line at a time from the file it wrote (a feed of every item is too
+ * large to hold as text twice, issue 7), else (a dry run) from its contents.
+ */
+async function readBuiltFeedItems(result: BuildResult, previous: FeedItems | undefined): Promise<FeedItems | undefined> {
+  const file = result.loaded.config.files.json;
+  if (result.unchanged.includes(file)) return previous;
+  if (result.written.includes(file)) return readFeedItems(path.join(result.outDir, file));
+  return digestFeedText(findJsonFeed(result)?.contents);
 }
 
 export function formatBytes(bytes: number): string {
@@ -116,7 +127,7 @@ export async function runBuild(args: string[], io: CliIo): Promise<number> {
     const loaded = await loadBuildConfig(options);
     const outDir = path.resolve(loaded.root, loaded.config.outDir);
     // Read before the build writes: this is what readers had until now.
-    const previous = await readFile(path.join(outDir, loaded.config.files.json), "utf8").catch(() => undefined);
+    const previous = await readFeedItems(path.join(outDir, loaded.config.files.json));
     if (verbose) {
       io.stderr(
         `${style.dim("config")}    ${displayPath(io.cwd, path.join(loaded.root, loaded.file))}\n` +
@@ -134,12 +145,8 @@ export async function runBuild(args: string[], io: CliIo): Promise<number> {
       progress?.stop();
     }
     const durationMs = Date.now() - started;
-    // A reused main feed is the previous one, byte for byte: nothing was added, changed or removed.
-    const jsonFeed = findJsonFeed(result);
     const changes =
-      previous === undefined && result.model
-        ? listFirstBuild(result.model.items)
-        : compareFeedItems(previous, jsonFeed ? jsonFeed.contents : (previous ?? "{}"));
+      previous === undefined && result.model ? listFirstBuild(result.model.items) : compareFeedItems(previous, await readBuiltFeedItems(result, previous));
     // --exit-code: 0 when some file changed, 3 when the build left every file as it was.
     const exitCode = values["exit-code"] === true && result.written.length === 0 ? 3 : 0;
     // Items that left the main feed because their `expires` instant came, in this run.

@@ -2,7 +2,7 @@ import { WirefeedError } from "../../errors.ts";
 import { type PreviewEvent, startPreview } from "../../preview/start-preview.ts";
 import { displayPath, toBuildOptions } from "../build-options.ts";
 import { findCommand } from "../command-specs.ts";
-import { compareFeedItems } from "../compare-feed-items.ts";
+import { compareFeedItems, digestFeedText } from "../compare-feed-items.ts";
 import { formatWarning } from "../format-finding.ts";
 import type { CliIo } from "../io.ts";
 import { parseFlags } from "../parse-flags.ts";
@@ -36,7 +36,7 @@ export async function runPreview(args: string[], io: CliIo): Promise<number> {
   const onEvent = (event: PreviewEvent) => {
     if (event.type === "built") {
       const { result } = event;
-      const changes = compareFeedItems(event.previousFeed, findJsonFeed(result)?.contents ?? "{}");
+      const changes = compareFeedItems(digestFeedText(event.previousFeed), digestFeedText(findJsonFeed(result)?.contents ?? "{}"));
       for (const diagnostic of result.diagnostics) io.stderr(`${formatWarning(diagnostic, style)}\n`);
       if (event.changed.length > 0) io.stderr(`${time()} ${style.cyan("changed")} ${event.changed.join(", ")}\n`);
       io.stderr(formatBuildSummary(result, changes, { style, verbose: false, outDir: displayPath(io.cwd, result.outDir), durationMs: event.durationMs }));
