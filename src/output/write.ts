@@ -203,26 +203,30 @@ export function measureParts(parts: readonly DocumentPiece[]): number {
 async function holdsData(fs: WriteFs, file: string, data: Uint8Array | readonly DocumentPiece[]): Promise<boolean> {
   const handle = await fs.openForReading(file).catch(() => undefined);
   if (handle === undefined) return false;
-  try {
-    const { size } = await handle.stat();
-    if (data instanceof Uint8Array && data.length !== size) return false;
-    // One byte more than the file holds, at most: a chunk longer than the file reads short.
-    const buffer = Buffer.allocUnsafe(Math.min(WRITE_CHUNK, size + 1));
-    let position = 0;
-    for (const chunk of data instanceof Uint8Array ? [data] : groupParts(data)) {
-      for (let offset = 0; offset < chunk.length; ) {
-        const length = Math.min(buffer.length, chunk.length - offset);
-        if ((await readAt(handle, buffer, length, position)) !== length) return false;
-        if (!buffer.subarray(0, length).equals(chunk.subarray(offset, offset + length))) return false;
-        offset += length;
-        position += length;
-      }
+  // A file that cannot be read is written again, as one that is not there.
+  return compareHandle(handle, data)
+    .catch(() => false)
+    .finally(() => handle.close().catch(() => undefined));
+}
+
+/** `holdsData` of an open file. */
+async function compareHandle(handle: ReadHandle, data: Uint8Array | readonly DocumentPiece[]): Promise<boolean> {
+  const { size } = await handle.stat();
+  if (data instanceof Uint8Array && data.length !== size) return false;
+  // One byte more than the file holds, at most: a chunk longer than the file reads short.
+  const buffer = Buffer.allocUnsafe(Math.min(WRITE_CHUNK, size + 1));
+  let position = 0;
+  for (const chunk of data instanceof Uint8Array ? [data] : groupParts(data)) {
+    for (let offset = 0; offset < chunk.length; ) {
+      const length = Math.min(buffer.length, chunk.length - offset);
+      if ((await readAt(handle, buffer, length, position)) !== length) return false;
+      if (!buffer.subarray(0, length).equals(chunk.subarray(offset, offset + length))) return false;
+      offset += length;
+      position += length;
     }
-    // Nothing more: the file may have grown since its size was read.
-    return (await readAt(handle, buffer, 1, position)) === 0;
-  } finally {
-    await handle.close();
   }
+  // Nothing more: the file may have grown since its size was read.
+  return (await readAt(handle, buffer, 1, position)) === 0;
 }
 
 /** Read `length` bytes at `position` into the start of `buffer` (fewer only at the end of the file). */

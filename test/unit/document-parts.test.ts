@@ -350,46 +350,70 @@ describe("a document in pieces (issue 7)", () => {
   });
 
   // Catches: reading the file already there whole to compare it (issue 7: the previous feed of
-  // 50,000 full items was a 490 MB buffer beside the new one), or a comparison that misses a
-  // change of the same size.
+  // 50,000 full items was a 490 MB buffer beside the new one), a comparison that misses a change
+  // past the first 4 MiB of a chunk or a file one byte longer or shorter, or a handle left open.
   it("compares the file already there with a document a chunk at a time, never reading it whole", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "wirefeed-compare-"));
     dirs.push(dir);
-    const parts = Array.from({ length: 40 }, (_, index) => `<p>${index} é ${"x".repeat(500_000)}</p>`);
-    const first = openOutputWriter(dir);
-    first.stage({ path: "feed.xml", parts, mediaType: "application/rss+xml" });
-    expect((await first.commit()).written).toEqual(["feed.xml"]);
     let largest = 0;
-    const counting = {
+    let open = 0;
+    const counting: WriteFs = {
       ...nodeWriteFs,
-      // What an earlier writer read the file with.
-      readFile: async (file: string) => {
-        const bytes = await nodeFs.readFile(file);
-        largest = Math.max(largest, bytes.length);
-        return bytes;
-      },
       openForReading: async (file: string) => {
         const handle = await nodeWriteFs.openForReading(file);
+        open++;
         return {
           stat: () => handle.stat(),
           read: (buffer: Buffer, offset: number, length: number, position: number) => {
             largest = Math.max(largest, length);
             return handle.read(buffer, offset, length, position);
           },
-          close: () => handle.close(),
+          close: () => {
+            open--;
+            return handle.close();
+          },
         };
       },
-    } as WriteFs;
-    const sameSize = [...parts.slice(0, -1), (parts.at(-1) as string).replace("x<", "y<")];
-    for (const [pieces, written] of [[parts, []], [sameSize, ["feed.xml"]]] as const) {
+    };
+    // What an earlier writer read the file with, and so what the test counts too.
+    Object.assign(counting, {
+      readFile: async (file: string) => {
+        const bytes = await nodeFs.readFile(file);
+        largest = Math.max(largest, bytes.length);
+        return bytes;
+      },
+    });
+    const parts = Array.from({ length: 40 }, (_, index) => `<p>${index} é ${"x".repeat(500_000)}</p>`);
+    const whole = parts.join("");
+    const big = `${"é".repeat(5_000_000)}x`;
+    const cases: [string, string, { parts: string[] } | { contents: string } | { bytes: Buffer }, boolean][] = [
+      ["pieces, the same", whole, { parts }, false],
+      ["pieces, the last character changed", whole, { parts: [...parts.slice(0, -1), (parts.at(-1) as string).replace("x<", "y<")] }, true],
+      ["pieces, one byte more than the file", whole, { parts: [...parts, "!"] }, true],
+      ["pieces, one byte fewer than the file", `${whole}!`, { parts }, true],
+      ["one piece over 4 MiB, the same", big, { parts: [big] }, false],
+      ["one piece over 4 MiB, its last character changed", big, { parts: [`${big.slice(0, -1)}y`] }, true],
+      ["text over 4 MiB, the same", big, { contents: big }, false],
+      ["text over 4 MiB, its last character changed", big, { contents: `${big.slice(0, -1)}y` }, true],
+      ["bytes, the same", whole, { bytes: Buffer.from(whole) }, false],
+      ["bytes, one byte fewer than the file", whole, { bytes: Buffer.from(whole.slice(0, -1)) }, true],
+    ];
+    // Bytes of another size than the file are known to differ without reading it.
+    const unread = new Set(["bytes, one byte fewer than the file"]);
+    for (const [name, before, document, changed] of cases) {
+      const file = path.join(dir, "feed.xml");
+      await nodeFs.writeFile(file, before);
       largest = 0;
       const writer = openOutputWriter(dir, counting);
-      writer.stage({ path: "feed.xml", parts: pieces, mediaType: "application/rss+xml" });
-      expect((await writer.commit()).written).toEqual(written);
-      expect(largest).toBeGreaterThan(0);
-      expect(largest).toBeLessThanOrEqual(4 << 20);
+      writer.stage({ path: "feed.xml", mediaType: "application/rss+xml", ...document });
+      expect((await writer.commit()).written, name).toEqual(changed ? ["feed.xml"] : []);
+      if (unread.has(name)) expect(largest, name).toBe(0);
+      else expect(largest, name).toBeGreaterThan(0);
+      expect(largest, name).toBeLessThanOrEqual(4 << 20);
+      expect(open, name).toBe(0);
+      const want = "parts" in document ? document.parts.join("") : "contents" in document ? document.contents : document.bytes.toString();
+      expect((await nodeFs.readFile(file, "utf8")) === want, name).toBe(true);
     }
-    expect((await readFile(path.join(dir, "feed.xml"), "utf8")).endsWith("xy</p>")).toBe(true);
   });
 
   it("writes a document's pieces as its bytes, and leaves a file that already holds them untouched", async () => {
