@@ -61,6 +61,7 @@ describe("a JSON Feed's items read a line at a time", async () => {
     ["with a trailing comma in an item", text.replace(/("id": "[^"]*"),/, "$1,,"), false],
     ["with a comma missing between items", replaceLast(text, "\n    },\n    {", "\n    }\n    {"), false],
     ["with a comma after the last item", replaceLast(text, "\n    }\n  ]", "\n    },\n  ]"), false],
+    ["with the root's items a string like a stand-in, and the items nested", `{"items": ["\\u0000items"],${text.slice(1).replace('  "items": [', '  "x": {\n  "items": [').replace(/\n}\n?$/, "\n  }\n}\n")}`, false],
     ["with an empty items array on the first line and the items nested", `{"items": [],${text.slice(1).replace('  "items": [', '  "x": {\n  "items": [').replace(/\n}\n?$/, "\n  }\n}\n")}`, false],
     ["with junk after the feed", `${text}x`, false],
     ["with a second items key after the items", text.replace(/\n}\n?$/, ',\n  "items": [\n  ]\n}\n'), false],
@@ -92,6 +93,23 @@ describe("a JSON Feed's items read a line at a time", async () => {
     expect(new Set([...(items?.values() ?? [])].map((item) => item.content)).size).toBe(3);
   });
 
+  // Catches: decoding each chunk of the file on its own, which splits a character across two.
+  it("a character across the boundary of two reads is read whole", async () => {
+    const dir = await makeTempDir();
+    for (const shift of [1, 2, 3]) {
+      const item = { id: "a", title: "A", content_html: "" };
+      const head = Buffer.byteLength(laidOut({ ...document, items: [item] }).split('"content_html": ""')[0] as string) + '"content_html": "'.length;
+      // "😀" is 4 bytes: it starts `shift` bytes before the first read (1 MiB) ends.
+      const html = `${"x".repeat((1 << 20) - head - shift)}😀 and é`;
+      const feed = laidOut({ ...document, items: [{ ...item, content_html: html }] });
+      expect(Buffer.from(feed).indexOf("😀")).toBe((1 << 20) - shift);
+      const file = path.join(dir, `feed-${shift}.json`);
+      await writeFile(file, feed);
+      expect(await readFeedItems(file)).toEqual(digestFeedText(feed));
+      expect((await readFeedItems(file))?.get("a")?.content).toBe(digestFeedText(laidOut({ items: [{ id: "a", content_html: html }] }))?.get("a")?.content);
+    }
+  });
+
   it("no file is no previous feed", async () => {
     expect(await readFeedItems(path.join(await makeTempDir(), "none.json"))).toBeUndefined();
   });
@@ -101,18 +119,31 @@ describe("comparing two feeds' items", () => {
   const feed = (...items: Record<string, unknown>[]) => digestFeedText(JSON.stringify({ items }));
   const base = { id: "a", title: "A", date_modified: "2025-05-03T10:00:00Z", content_html: "<p>x</p>" };
 
-  // Catches: a change that goes unreported, or one reported for the wrong reason.
+  // Catches: a change that goes unreported, or one reported for the wrong reason; a digest that
+  // leaves out the text, the type or the length of a field, or merges lone surrogates.
   it.each([
-    ["the title", { title: "B" }, ["title"]],
-    ["the date", { date_modified: "2025-05-04T10:00:00Z" }, ["date_modified"]],
-    ["the HTML", { content_html: "<p>y</p>" }, ["content"]],
-    ["the HTML moved to text", { content_html: undefined, content_text: "<p>x</p>" }, ["content"]],
-    ["HTML and text swapped at the boundary", { content_html: "<p>x</p>a", content_text: "b" }, ["content"]],
-    ["title and HTML", { title: "B", content_html: "" }, ["title", "content"]],
-  ])("a change of %s", (_name, change, reasons) => {
-    const previous = feed(base, { ...base, id: "b", content_html: "<p>x</p>", content_text: "ab" });
-    const next = feed({ ...base, ...change }, { ...base, id: "b", content_html: "<p>x</p>", content_text: "ab" });
-    expect(compareFeedItems(previous, next)).toEqual({ hadPrevious: true, added: [], changed: [{ id: "a", title: (change as { title?: string }).title ?? "A", reasons }], removed: [] });
+    ["the title", {}, { title: "B" }, ["title"]],
+    ["the date", {}, { date_modified: "2025-05-04T10:00:00Z" }, ["date_modified"]],
+    ["the HTML", {}, { content_html: "<p>y</p>" }, ["content"]],
+    ["the text alone", { content_text: "ab" }, { content_text: "ac" }, ["content"]],
+    ["the HTML moved to text", {}, { content_html: undefined, content_text: "<p>x</p>" }, ["content"]],
+    ["a character moved from the HTML to the text", { content_html: "ab", content_text: "c" }, { content_html: "a", content_text: "bc" }, ["content"]],
+    ["HTML and text whose texts join the same", { content_html: "astring:b" }, { content_html: "a", content_text: "bundefined:undefined" }, ["content"]],
+    ["null to the string null", { content_html: null }, { content_html: "null" }, ["content"]],
+    ["one lone surrogate to another", { content_html: "\ud800" }, { content_html: "\udc00" }, ["content"]],
+    ["a lone surrogate to U+FFFD", { content_html: "\ud800" }, { content_html: "\ufffd" }, ["content"]],
+    ["title and HTML", {}, { title: "B", content_html: "" }, ["title", "content"]],
+    ["nothing", { content_text: "ab" }, { content_text: "ab" }, []],
+  ])("a change of %s", (_name, before, after, reasons) => {
+    const previous = feed({ ...base, ...before }, { ...base, id: "b" });
+    const next = feed({ ...base, ...before, ...after }, { ...base, id: "b" });
+    const title = (after as { title?: string }).title ?? "A";
+    expect(compareFeedItems(previous, next)).toEqual({ hadPrevious: true, added: [], changed: reasons.length > 0 ? [{ id: "a", title, reasons }] : [], removed: [] });
+  });
+
+  it("a number to another whose JSON is the same (1e400 and -1e400 parse as ±Infinity)", () => {
+    const [previous, next] = ["1e400", "-1e400"].map((html) => digestFeedText(`{"items": [{"id": "a", "content_html": ${html}}]}`));
+    expect(compareFeedItems(previous, next).changed).toEqual([{ id: "a", title: "(untitled)", reasons: ["content"] }]);
   });
 
   it("added, removed and unchanged items, and no previous feed", () => {

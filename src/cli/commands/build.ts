@@ -48,7 +48,8 @@ export function findJsonFeed(result: BuildResult): OutputFile | undefined {
 /**
  * The items of the main JSON Feed this build left: the previous ones when its bytes did not
  * change, else read back a line at a time from the file it wrote (a feed of every item is too
- * large to hold as text twice, issue 7), else (a dry run) from its contents.
+ * large to hold as text twice, issue 7). A build that wrote no file (`write: false`, which this
+ * command never asks for) leaves its contents to parse.
  */
 async function readBuiltFeedItems(result: BuildResult, previous: FeedItems | undefined): Promise<FeedItems | undefined> {
   const file = result.loaded.config.files.json;
