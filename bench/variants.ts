@@ -28,6 +28,7 @@ export type VariantKey =
   | "cold-archive"
   | "default"
   | "warm-one-edit"
+  | "rebuild-all"
   | "no-op"
   | "naive"
   | "floor-read"
@@ -66,6 +67,12 @@ export const VARIANTS: readonly VariantInfo[] = [
     key: "warm-one-edit",
     label: "warm one edit",
     description: "wirefeed rebuild after editing the newest article's body; archives on, limit 20, tag and section feeds on; the previous build's output and state in place",
+  },
+  {
+    key: "rebuild-all",
+    label: "rebuild all, one edit",
+    description:
+      "wirefeed rebuild of the cold-all site (every article in the main feed) after editing the newest article's body; the previous build's output, state and cache in place, as a scheduled CI job that keeps them",
   },
   {
     key: "no-op",
@@ -156,18 +163,25 @@ async function prime(ctx: SizeContext, site: string): Promise<void> {
 /**
  * Items in a JSON Feed as wirefeed writes it (two-space indents): the lines that give an item's
  * `id`, counted as the file streams by, since a feed of 100,000 full items (about 1 GB) is longer
- * than the longest string V8 holds. A file small enough is parsed too, and the two must agree.
+ * than the longest string V8 holds; and whether a line holds `text`. A file small enough is parsed
+ * too, and the two counts must agree.
  */
-async function countJsonFeedItems(file: string): Promise<number> {
-  let counted = 0;
+async function scanJsonFeed(file: string, text?: string): Promise<{ items: number; found: boolean }> {
+  let items = 0;
+  let found = false;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
-    if (line.startsWith('      "id": ')) counted++;
+    if (line.startsWith('      "id": ')) items++;
+    if (text !== undefined && !found) found = line.includes(text);
   }
   if ((await stat(file)).size <= 256_000_000) {
     const parsed = (JSON.parse(await readFile(file, "utf8")) as { items?: unknown[] }).items?.length ?? 0;
-    if (parsed !== counted) throw new Error(`${file}: ${parsed} items parsed but ${counted} item ids counted line by line`);
+    if (parsed !== items) throw new Error(`${file}: ${parsed} items parsed but ${items} item ids counted line by line`);
   }
-  return counted;
+  return { items, found };
+}
+
+async function countJsonFeedItems(file: string): Promise<number> {
+  return (await scanJsonFeed(file)).items;
 }
 
 const noProblems = async (): Promise<string[]> => [];
@@ -179,17 +193,13 @@ export function createRunners(ctx: SizeContext): VariantRunner[] {
   const outOf = (key: VariantKey) => path.join(ctx.dir, "out", key);
   const sharedArticles = { articlesDir: ctx.corpus.articlesDir };
   const archives = { archive: true, limit: 20 };
+  // Every article in the main feed; a site that publishes every item raises the budget, whose warning would only be noise.
+  const everyItem = { limit: ctx.n, feeds: { tags: false, sections: false }, sizeBudget: Number.MAX_SAFE_INTEGER };
 
   const coldAll: VariantRunner = {
     info: info("cold-all"),
     setup: () =>
-      writeSite(siteOf("cold-all"), {
-        ...sharedArticles,
-        limit: ctx.n,
-        feeds: { tags: false, sections: false },
-        // A site that publishes every item raises the budget; the warning would only be noise.
-        sizeBudget: Number.MAX_SAFE_INTEGER,
-      }),
+      writeSite(siteOf("cold-all"), { ...sharedArticles, ...everyItem }),
     before: () => resetSite(siteOf("cold-all")),
     command: () => buildCommand(ctx, siteOf("cold-all"), ctx.hasNoCache ? ["--no-cache"] : []),
     verify: async () => {
@@ -224,31 +234,40 @@ export function createRunners(ctx: SizeContext): VariantRunner[] {
     },
   };
 
-  // The warm site has its own copy of the articles, because it edits one of them.
-  const warmSite = siteOf("warm-one-edit");
   const newest = [...ctx.corpus.articles].sort((a, b) => b.published - a.published)[0];
-  const edited = path.join(warmSite, newest?.file ?? "articles/none.md");
-  let original = "";
   const marker = (run: number) => `Correction, bench run ${run}:`;
-  const warm: VariantRunner = {
-    info: info("warm-one-edit"),
-    setup: async () => {
-      await writeSite(warmSite, archives);
-      // With their mtimes: an archive's articles are old, and a build reads files changed in the
-      // seconds before it again (it cannot tell an edit in the same timestamp tick from none).
-      await cp(ctx.corpus.articlesDir, path.join(warmSite, "articles"), { recursive: true, preserveTimestamps: true });
-      original = await readFile(edited, "utf8");
-      await prime(ctx, warmSite);
-    },
-    // A real edit each run (a correction appended to the newest story), so that every measured
-    // rebuild has exactly one changed article compared with the build before it.
-    before: (run) => writeFile(edited, `${original}\n*${marker(run)}* an earlier version of this article misstated a figure.\n`),
-    command: () => buildCommand(ctx, warmSite),
-    verify: async (run) => {
-      const main = await readFile(path.join(warmSite, "dist", "feed.json"), "utf8");
-      return main.includes(marker(run)) ? [] : [`the edit of ${newest?.file} (run ${run}) is missing from dist/feed.json`];
-    },
+  /**
+   * A site with its own copy of the articles, built once unmeasured, whose newest article each
+   * run edits before it rebuilds; `verify` finds the edit in the main JSON Feed, streamed (a feed
+   * of every item can be longer than the longest string), and checks its items.
+   */
+  const editing = (key: "warm-one-edit" | "rebuild-all", config: Record<string, unknown>, items: number): VariantRunner => {
+    const site = siteOf(key);
+    const edited = path.join(site, newest?.file ?? "articles/none.md");
+    let original = "";
+    return {
+      info: info(key),
+      setup: async () => {
+        await writeSite(site, config);
+        // With their mtimes: an archive's articles are old, and a build reads files changed in the
+        // seconds before it again (it cannot tell an edit in the same timestamp tick from none).
+        await cp(ctx.corpus.articlesDir, path.join(site, "articles"), { recursive: true, preserveTimestamps: true });
+        original = await readFile(edited, "utf8");
+        await prime(ctx, site);
+      },
+      // A real edit each run (a correction appended to the newest story), so that every measured
+      // rebuild has exactly one changed article compared with the build before it.
+      before: (run) => writeFile(edited, `${original}\n*${marker(run)}* an earlier version of this article misstated a figure.\n`),
+      command: () => buildCommand(ctx, site),
+      verify: async (run) => {
+        const main = await scanJsonFeed(path.join(site, "dist", "feed.json"), marker(run));
+        const problems = main.found ? [] : [`the edit of ${newest?.file} (run ${run}) is missing from dist/feed.json`];
+        return main.items === items ? problems : [...problems, `dist/feed.json holds ${main.items} items, expected ${items}`];
+      },
+    };
   };
+  const warm = editing("warm-one-edit", archives, Math.min(20, ctx.n));
+  const rebuildAll = editing("rebuild-all", everyItem, ctx.n);
 
   const noOpSite = siteOf("no-op");
   let before = new Map<string, FileState>();
@@ -319,6 +338,7 @@ export function createRunners(ctx: SizeContext): VariantRunner[] {
     coldArchive,
     defaultBuild,
     warm,
+    rebuildAll,
     noOp,
     naive,
     floor("floor-read"),
