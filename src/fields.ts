@@ -90,3 +90,17 @@ export function hasXmlInvalid(text: string): boolean {
   XML_INVALID.lastIndex = 0;
   return found;
 }
+
+/** The registered media type of common media file extensions. */
+export const MEDIA_TYPE_BY_EXTENSION: Readonly<Record<string, string>> = {
+  jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", gif: "image/gif", webp: "image/webp", avif: "image/avif",
+  svg: "image/svg+xml", mp3: "audio/mpeg", m4a: "audio/mp4", ogg: "audio/ogg", opus: "audio/ogg", wav: "audio/wav",
+  mp4: "video/mp4", m4v: "video/mp4", webm: "video/webm", mov: "video/quicktime", pdf: "application/pdf",
+};
+
+/** The media type an absolute URL's path names by its extension (`…/a.jpg?w=1` is image/jpeg), or undefined. */
+export function guessMediaType(url: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const extension = /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+  return extension === undefined ? undefined : MEDIA_TYPE_BY_EXTENSION[extension];
+}

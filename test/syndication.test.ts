@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FEEDPARSER_REQUIRED, feedProblems, feedparserAvailable, readEverywhere, readWithFeedparser } from "./interop/read-feeds.ts";
 import { FIXED_NOW, article, makeTempSite, runCli } from "./helpers.ts";
+import { checkFeedText } from "../src/check/check-feed-text.ts";
 
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
@@ -25,9 +26,16 @@ async function build(dir: string, args: string[] = []) {
 
 const jsonIds = (texts: Texts) => (JSON.parse(texts.json).items as { id: string }[]).map((item) => item.id);
 
-/** Every valid-feed check of the interop suite, plus: parsers agree on the items across formats. */
+/**
+ * Every valid-feed check of the interop suite, plus: parsers agree on the items across formats,
+ * and `wirefeed check --strict` (the publish workflow's step) finds nothing in any of them.
+ */
 async function expectValidAndAgreeing(texts: Texts): Promise<void> {
   expect(await feedProblems(texts)).toEqual([]);
+  for (const [format, text] of Object.entries(texts)) {
+    const findings = checkFeedText(text, { file: format, now: new Date(FIXED_NOW) }).findings;
+    expect(findings.map((finding) => `${finding.severity} ${finding.code}: ${finding.message}`), format).toEqual([]);
+  }
   const read = readEverywhere(texts);
   const ids = Object.values(read).map((items) => items.map((item) => item.id));
   for (const list of ids) expect(list).toEqual(jsonIds(texts));
@@ -234,7 +242,29 @@ describe("media", () => {
     expect(texts.rss).toContain('<media:thumbnail url="https://cdn.example.org/a.webp?w=1&amp;h=2"/>');
     expect(texts.rss).toContain('<enclosure length="12345" type="audio/mpeg" url="https://cdn.example.org/show.mp3"/>');
     expect(JSON.parse(texts.json).items[0].image).toBe("https://cdn.example.org/a.webp?w=1&h=2");
+    // The image's type is the one its URL's path names.
+    expect(texts.atom).toContain('<link rel="enclosure" type="image/webp" href="https://cdn.example.org/a.webp?w=1&amp;h=2"/>');
     await expectValidAndAgreeing(texts);
+  });
+
+  // Catches: an Atom enclosure link without a type for a remote image, which `wirefeed check`
+  // (and so the publish workflow's `check --strict`) rejected, so such a site never deployed.
+  it("a remote image whose URL names no type is in RSS and JSON Feed, and not linked from Atom without a type", async () => {
+    const dir = await makeTempSite({
+      "articles/a.md": article({ title: "No extension", date: "2025-05-01", image: "https://cdn.example.org/photo?id=7" }),
+      "articles/b.md": article({ title: "Not an image", date: "2025-05-02", image: "https://cdn.example.org/clip.mp4" }),
+    });
+    await build(dir);
+    const texts = await readFeed(dir);
+    for (const url of ["https://cdn.example.org/photo?id=7", "https://cdn.example.org/clip.mp4"]) {
+      expect(texts.rss).toContain(`<media:content url="${url}" medium="image"/>`);
+      expect(texts.atom).not.toContain(url);
+    }
+    expect((JSON.parse(texts.json).items as { image: string }[]).map((item) => item.image)).toEqual(["https://cdn.example.org/clip.mp4", "https://cdn.example.org/photo?id=7"]);
+    await expectValidAndAgreeing(texts);
+    const check = await runCli(["check", "--strict", "--now", FIXED_NOW], { cwd: dir });
+    expect(check.stderr + check.stdout).toMatch(/^No problems/m);
+    expect(check.code).toBe(0);
   });
 
   it("a missing local file, or one that is not media, is an error naming the article", async () => {
@@ -243,12 +273,17 @@ describe("media", () => {
       "articles/a.md": article({ title: "A", date: "2025-05-01", image: "images/missing.png" }),
       "articles/b.md": article({ title: "B", date: "2025-05-02", enclosure: "notes.txt" }),
       "articles/c.md": article({ title: "C", date: "2025-05-03", enclosure: { url: "https://cdn.example.org/x.mp3" } }),
+      "articles/d.md": article({ title: "D", date: "2025-05-04", enclosure: "https://cdn.example.org/show.mp3" }),
     });
     const run = await runCli(["build", "--now", FIXED_NOW], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("articles/a.md: image: file not found: images/missing.png (paths are relative to the project folder)");
     expect(run.stderr).toContain("articles/b.md: enclosure: expected audio, video, PDF or an image, got a file whose type cannot be read from its contents: notes.txt");
     expect(run.stderr).toContain("articles/c.md:4: enclosure.type: expected a MIME type such as audio/mpeg, got nothing");
+    // A remote enclosure given as a URL alone was left out of RSS and JSON Feed without a word.
+    expect(run.stderr).toContain(
+      'articles/d.md:4: enclosure: expected a file in the project, or { url, type, length } for a remote one (its type and size cannot be read at build time), got "https://cdn.example.org/show.mp3"',
+    );
   });
 });
 

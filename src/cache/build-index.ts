@@ -26,8 +26,8 @@ import { CACHE_FORMAT_VERSION, renderCacheVersions } from "./render-cache.ts";
  * never an error; a failed save is ignored (the next build is a full one).
  */
 
-/** Bump when what the index holds, or what a fingerprint covers, changes. */
-export const BUILD_INDEX_VERSION = 1;
+/** Bump when what the index holds, or what a fingerprint covers, changes (2: a remote image's type, from its URL). */
+export const BUILD_INDEX_VERSION = 2;
 
 /** Files changed this recently before a build are read again by the next one (FAT's 2 s ticks). */
 export const RACY_MS = 2000;

@@ -1,3 +1,5 @@
+import { guessMediaType } from "../fields.ts";
+
 /** Types that only look right: `feed@6` writes them (feed-standards D17). */
 const NOT_REGISTERED: Record<string, string> = {
   "image/jpg": "image/jpeg",
@@ -6,13 +8,6 @@ const NOT_REGISTERED: Record<string, string> = {
   "image/mp4": "video/mp4",
   "image/pdf": "application/pdf",
   "image/svg": "image/svg+xml",
-};
-
-/** The registered type of common file extensions. */
-const BY_EXTENSION: Record<string, string> = {
-  jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", gif: "image/gif", webp: "image/webp", avif: "image/avif",
-  svg: "image/svg+xml", mp3: "audio/mpeg", m4a: "audio/mp4", ogg: "audio/ogg", opus: "audio/ogg", wav: "audio/wav",
-  mp4: "video/mp4", m4v: "video/mp4", webm: "video/webm", mov: "video/quicktime", pdf: "application/pdf",
 };
 
 /** Why a media type given for a URL is wrong, or undefined when it is fine. */
@@ -24,9 +19,9 @@ export function checkMediaType(type: string | undefined, url: string | undefined
   }
   const registered = NOT_REGISTERED[essence];
   if (registered) return `${JSON.stringify(type)} is not a registered media type; use ${registered}`;
-  const extension = url && URL.canParse(url) ? /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase() : undefined;
-  const expected = extension ? BY_EXTENSION[extension] : undefined;
+  const expected = url === undefined ? undefined : guessMediaType(url);
   if (expected && expected.split("/")[0] !== essence.split("/")[0]) {
+    const extension = /\.([a-z0-9]+)$/i.exec(new URL(url as string).pathname)?.[1]?.toLowerCase();
     return `${JSON.stringify(type)} does not fit a .${extension} file; expected ${expected}`;
   }
   return undefined;

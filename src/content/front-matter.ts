@@ -8,6 +8,7 @@ import {
   SAFE_SLUG,
   hasXmlInvalid,
   parseAbsoluteUri,
+  guessMediaType,
   parseHttpUrl,
   slugify,
   stripXmlInvalid,
@@ -312,8 +313,9 @@ const LOCAL_PATH = /^\/?[\w-][\w./-]*$/;
 const MEDIA_EXAMPLE = "an http(s) URL, or a file in the project such as images/photo.jpg";
 
 /**
- * `image:` or `enclosure:` — an http(s) URL, a file in the project (read and copied later), or
- * for a remote enclosure `{ url, type, length }`, since its bytes cannot be read at build time.
+ * `image:` or `enclosure:` — a file in the project (read and copied later), an http(s) URL for an
+ * image, or `{ url, type, length }` for a remote enclosure (or image), since its bytes cannot be
+ * read at build time.
  */
 function readMedia(field: string, value: unknown, siteUrl: string, error: Report): MediaRef | undefined {
   if (value === undefined || value === null) return undefined;
@@ -329,7 +331,16 @@ function readMedia(field: string, value: unknown, siteUrl: string, error: Report
   }
   const raw = typeof value === "string" ? value.trim() : undefined;
   const absolute = raw === undefined ? undefined : parseHttpUrl(raw);
-  if (absolute) return { url: absolute.href };
+  if (absolute && field === "enclosure") {
+    // RSS and JSON Feed need its type and size, and readers need them to decide on a download.
+    error(field, `expected a file in the project, or { url, type, length } for a remote one (its type and size cannot be read at build time), got ${describeValue(value)}`);
+    return undefined;
+  }
+  if (absolute) {
+    // An image's type, when its URL names one (`…/photo.webp?w=800`): Atom links it only then.
+    const type = guessMediaType(absolute.href);
+    return type?.startsWith("image/") ? { url: absolute.href, type } : { url: absolute.href };
+  }
   if (raw !== undefined && LOCAL_PATH.test(raw) && !raw.split("/").includes("..")) {
     const localPath = raw.replace(/^\//, "");
     return { url: new URL(localPath, siteUrl).href, localPath };

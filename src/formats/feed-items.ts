@@ -128,8 +128,10 @@ export function writeAtomEntry(item: FeedItem, index: number): string {
     xml += `${ATOM_FIELD}<category${xmlJsAttributes(attributes)}/>`;
   }
   xml += valueElement(ATOM_FIELD, "published", item.published.toISOString());
+  // Only media whose type is known: a link without one is what feed@6 guessed (D17), and
+  // `wirefeed check` asks for it. A remote image whose URL names no type is in RSS and JSON only.
   for (const media of [item.image, item.enclosure]) {
-    if (media) xml += `${ATOM_FIELD}${emptyElement("link", { rel: "enclosure", type: media.type, length: media.length, href: media.url })}`;
+    if (media?.type) xml += `${ATOM_FIELD}${emptyElement("link", { rel: "enclosure", type: media.type, length: media.length, href: media.url })}`;
   }
   return `${xml}${ATOM_ENTRY}</entry>`;
 }

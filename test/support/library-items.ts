@@ -69,9 +69,10 @@ function toRssItem(item: FeedItem, index: number): Item {
   };
 }
 
+/** The enclosure links of atom.ts's slot: media whose type is known (a remote image's URL may name none). */
 function entryLinks(item: FeedItem): string[] {
   return [item.image, item.enclosure]
-    .filter((media) => media !== undefined)
+    .filter((media): media is NonNullable<typeof media> => Boolean(media?.type))
     .map((media) => emptyElement("link", { rel: "enclosure", type: media.type, length: media.length, href: media.url }));
 }
 
