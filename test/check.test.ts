@@ -128,8 +128,30 @@ describe("check: one broken fixture feed per rule", () => {
         field: "item/author",
       }),
     ]);
+    // The second use of an id is found at its own line, and the message names the first.
     const json = await checkFixture("json-duplicate-id");
-    expect(json.findings[0]).toMatchObject({ code: "id-duplicate", line: 16, field: "items[1].id" });
+    expect(json.findings[0]).toMatchObject({ code: "id-duplicate", line: 28, field: "items[1].id" });
+    expect(json.findings[0]?.message).toContain("(first at line 16)");
+  });
+
+  // Catches: an item's line found wrongly once the search no longer starts from the top of the
+  // text for each item (which took minutes on a feed of 10,000 full items).
+  it("finds the line of each item of a long JSON Feed", () => {
+    const items = Array.from({ length: 300 }, (_, n) => ({
+      id: `tag:example.com,2025:2025-05-03/item-${n}`,
+      url: `https://example.com/posts/item-${n}/`,
+      title: `Item ${n}`,
+      content_html: `<p>${"Text. ".repeat(n)}</p>`,
+      date_published: n % 100 === 99 ? "yesterday" : "2025-05-03T10:00:00Z",
+      authors: [{ name: "Ana" }],
+    }));
+    const feed = { version: "https://jsonfeed.org/version/1.1", title: "T", home_page_url: "https://example.com/", language: "en", items };
+    const text = JSON.stringify(feed, null, 2);
+    const lines = text.split("\n");
+    const lineOf = (n: number) => lines.findIndex((line) => line.includes(`"id": "tag:example.com,2025:2025-05-03/item-${n}"`)) + 1;
+    const dates = checkFeedText(text, { file: "feed.json", now }).findings.filter((finding) => finding.code === "date-invalid");
+    expect(dates.map((finding) => finding.line)).toEqual([99, 199, 299].map(lineOf));
+    expect(lineOf(299)).toBeGreaterThan(lineOf(199));
   });
 
   it("points at the raw & itself, not at the end of the document", async () => {
