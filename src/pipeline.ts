@@ -9,7 +9,7 @@ import { type LoadedArticles, loadArticles, readArticleBody } from "./content/lo
 import { type Diagnostic, WirefeedError } from "./errors.ts";
 import { resolveMedia } from "./media/resolve-media.ts";
 import { assembleModel, buildModel, buildModelItem } from "./model/build-model.ts";
-import { planFeeds, selectArticles } from "./model/plan-feeds.ts";
+import { planFeeds, selectArticles, warnFutureUpdates } from "./model/plan-feeds.ts";
 import type { Article, FeedItem, FeedListing, FeedModel, MediaCopy, OutputFile, RenderedArticle } from "./model/types.ts";
 import { type Spill, openSpill } from "./output/spill.ts";
 import { type WriteFs, openOutputWriter, writeOutputs } from "./output/write.ts";
@@ -326,6 +326,7 @@ async function buildWith(
   // bodies: the loader read large files only up to their front matter; every article a feed shows
   // is read whole now (its body checked and digested), before anything is fingerprinted or rendered.
   const planned = new Set(plans.flatMap((plan) => plan.articleIds));
+  diagnostics.push(...warnFutureUpdates(selected, planned, now));
   // A build with nothing in the render cache (a fresh folder, or --no-cache) renders every
   // article a feed shows: with enough of them, the render workers start now, to load while the
   // bodies are read and the documents planned, rather than when the first render asks for them.
@@ -832,13 +833,14 @@ async function makeStamp(
   const mediaStats = media.map((file) => statOf(ctx.loaded.root, file));
   const settled = (info: FileStat | undefined) => info !== undefined && info.mtimeMs < ctx.startedAt - RACY_MS;
   if (![...ctx.listing.stats.values(), ...mediaStats].every(settled)) return undefined;
-  // The window of build instants in which the same articles are live: between the last date or
-  // expiry at or before `now` and the first one after it.
+  // The window of build instants in which the same articles are live, and the same ones were
+  // updated in the future (a warning): between the last date, expiry or update at or before `now`
+  // and the first one after it.
   let from: number | null = null;
   let until: number | null = null;
   const at = ctx.now.getTime();
   for (const article of ctx.articles) {
-    for (const instant of [article.published.getTime(), article.expires?.getTime()]) {
+    for (const instant of [article.published.getTime(), article.expires?.getTime(), article.updated.getTime()]) {
       if (instant === undefined) continue;
       if (instant <= at) from = from === null ? instant : Math.max(from, instant);
       else until = until === null ? instant : Math.min(until, instant);

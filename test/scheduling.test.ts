@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, utimes, writeFile } from "node:fs/promises";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -89,6 +89,33 @@ describe("publishing windows on a simulated timeline", () => {
     const texts = await buildAt(dir, "2026-01-06T00:00:00Z");
     expect(titles(texts)).toEqual(["A"]);
     expect(texts.atom).toContain("<updated>2026-01-05T00:00:00.000Z</updated>");
+  });
+});
+
+describe("an article updated after the build's instant", () => {
+  // Catches: a build that writes an `updated` in the future without a word, which
+  // `wirefeed check --strict` (the publish workflow's next step) then fails on; and a no-op
+  // rebuild that keeps repeating the warning after that instant has passed.
+  it("draws a warning naming the article and the field, until that instant", async () => {
+    const dir = await makeTempSite({
+      "articles/a.md": article({ title: "A", date: "2026-01-01T08:00:00Z", updated: "2026-01-02T10:00:00Z" }),
+      "articles/b.md": article({ title: "B", date: "2026-01-01T09:00:00Z" }),
+    });
+    // Files older than the build, so that a rebuild with nothing changed takes the build stamp.
+    const past = new Date(Date.now() - 3_600_000);
+    for (const name of ["a.md", "b.md"]) await utimes(path.join(dir, "articles", name), past, past);
+    const warningsAt = async (now: string) =>
+      (await build({ cwd: dir, now: new Date(now) })).diagnostics.filter((d) => d.code === "updated-future").map(({ file, field, message }) => ({ file, field, message }));
+    const warning = {
+      file: "articles/a.md",
+      field: "updated",
+      message: "2026-01-02T10:00:00.000Z is after this build's instant, 2026-01-02T00:00:00.000Z: readers hide or misplace an item updated in the future, and wirefeed check reports it",
+    };
+    expect(await warningsAt("2026-01-02T00:00:00Z")).toEqual([warning]);
+    // Again with nothing changed (the build stamp's result), and then once the instant has come.
+    expect(await warningsAt("2026-01-02T00:00:00Z")).toEqual([warning]);
+    expect(await warningsAt("2026-01-02T10:00:00Z")).toEqual([]);
+    expect(await warningsAt("2026-01-02T09:59:59Z")).toEqual([{ ...warning, message: warning.message.replace("2026-01-02T00:00:00.000Z", "2026-01-02T09:59:59.000Z") }]);
   });
 });
 

@@ -208,9 +208,10 @@ async function saveBuildIndex(dir: string, data: BuildIndexData): Promise<boolea
  * the state file and of local media files, the window of build instants in which the same
  * articles are live, every output file's size and mtime, and the result to give back.
  * Version 4: the state file's digests of items changed (state/feed-state.ts), so a stamp written
- * before must not let a build skip recording them anew.
+ * before must not let a build skip recording them anew. Version 5: the window also ends at the
+ * first `updated` after the build's instant, since the result's warnings name such articles.
  */
-export const BUILD_STAMP_VERSION = 4;
+export const BUILD_STAMP_VERSION = 5;
 const STAMP_NAME = "stamp.json";
 
 /** What a build that changed nothing returns: everything in it is JSON. */

@@ -69,6 +69,23 @@ export function selectArticles<T extends Article>(articles: readonly T[], option
   return { live: published.filter((article) => !isExpired(article)), expired: published.filter(isExpired) };
 }
 
+/**
+ * A warning for each article a feed shows whose `updated` is after `now`: its feeds then carry a
+ * date in the future, which readers hide or misplace, and which `wirefeed check` reports (so that
+ * `check --strict`, as the publish workflow runs it, fails until that instant has passed).
+ */
+export function warnFutureUpdates(articles: readonly Article[], shown: ReadonlySet<string>, now: Date): Diagnostic[] {
+  return articles
+    .filter((article) => shown.has(article.id) && article.updated.getTime() > now.getTime())
+    .map((article) => ({
+      severity: "warning" as const,
+      code: "updated-future",
+      file: article.file,
+      field: "updated",
+      message: `${article.updated.toISOString()} is after this build's instant, ${now.toISOString()}: readers hide or misplace an item updated in the future, and wirefeed check reports it`,
+    }));
+}
+
 export function compareNewestFirst(a: { published: Date; id: string }, b: { published: Date; id: string }): number {
   return b.published.getTime() - a.published.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
