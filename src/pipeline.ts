@@ -52,8 +52,14 @@ export interface BuildOptions {
   drafts?: boolean;
   /** Include articles dated after `now`. */
   future?: boolean;
-  /** Write the output folder; false runs every check and writes nothing. Default true. */
-  write?: boolean;
+  /**
+   * Write the output folder; false runs every check and writes nothing, and gives every document's
+   * text in `files`. "compare" writes nothing either, but compares each document with the file in
+   * the output folder as a build does: `written` lists those that differ or are missing, and
+   * `unchanged` those that hold the same bytes; `files` is as in a build that writes, but a main
+   * feed written as its items render has no contents to give. Default true.
+   */
+  write?: boolean | "compare";
   /** File operations, for tests that simulate a full disk. */
   fs?: WriteFs;
   /** The feeds published now (a folder or a URL), to guard against id changes and mass drops. */
@@ -295,9 +301,10 @@ async function buildWith(
   const { config, root } = loaded;
   const author = typeof config.author === "string" ? { name: config.author } : config.author;
   const cacheDir = path.resolve(root, config.cacheDir);
-  // The build index is part of the cache: `--no-cache` and dry runs (write: false) neither read nor write it.
+  // The build index is part of the cache: `--no-cache` and runs that write nothing (write: false
+  // or "compare") neither read nor write it.
   const settingsKey = buildIndexKey([loaded.sourceHash, JSON.stringify(config), String(options.drafts ?? false), String(options.future ?? false)]);
-  const useIndex = options.cache !== false && options.write !== false;
+  const useIndex = options.cache !== false && (options.write ?? true) === true;
   const now = options.now ?? new Date();
   const outDir = path.resolve(root, config.outDir);
   const stateFile = config.stateFile !== false && !options.drafts && !options.future ? config.stateFile : undefined;
@@ -479,7 +486,8 @@ async function buildWith(
   // Dry runs (write: false) return every document; a build that writes returns the main feed and
   // the pages, and drops each other document once it is staged.
   const keep = (position: number) => options.write === false || position === 0;
-  const writer = options.write === false ? undefined : openOutputWriter(outDir, options.fs);
+  const compareOnly = options.write === "compare";
+  const writer = options.write === false ? undefined : openOutputWriter(outDir, options.fs, { compareOnly });
   /** The documents `files` gives as read back from their files (a spilled main feed's). */
   const readBack: WrittenDocument[] = [];
   /** Document worker threads for batches of up to `feeds` feeds: none for a dry run or small batches. */
@@ -515,7 +523,7 @@ async function buildWith(
       // A spilled feed's model holds no HTML: its contents are the file as written. The closure
       // takes what it needs, not `document`, which would hold every piece of it to the end.
       const onDisk: WrittenDocument = { file: path.join(outDir, ...document.path.split("/")), bytes, stat: undefined };
-      if (spilled && keep(position)) readBack.push(onDisk);
+      if (spilled && keep(position) && !compareOnly) readBack.push(onDisk);
       const contents = spilled ? () => readWritten(onDisk) : () => format.generate(model);
       if (keep(position)) files.push(writer ? generateLater(document, contents) : { path: document.path, contents: (parts as string[]).join(""), mediaType: document.mediaType });
       if (print !== undefined) prints.set(paths[format.key], print);
@@ -726,7 +734,7 @@ async function buildWith(
     written.push(...result.written);
     unchanged.push(...result.unchanged);
     // The state is written after the feeds: if this fails, the next build only repeats the work.
-    if (stateFile !== undefined) {
+    if (stateFile !== undefined && !compareOnly) {
       await writeOutputs(root, [{ path: stateFile, contents: serializeState(sortedState), mediaType: "application/json" }], options.fs);
     }
   }

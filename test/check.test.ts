@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkMediaType } from "../src/check/check-media-type.ts";
@@ -6,7 +6,8 @@ import { checkFeedFiles, listFeedFiles } from "../src/check/check-feed-files.ts"
 import { checkFeedText, detectFeedFormat } from "../src/check/check-feed-text.ts";
 import { findHtmlTextProblems, findRelativeUrls } from "../src/check/inspect-html.ts";
 import { parseRfc3339, parseRfc822 } from "../src/check/parse-feed-date.ts";
-import { FIXED_NOW, article, makeTempSite, runCli } from "./helpers.ts";
+import { FIXED_NOW, article, makeTempSite, runCli, snapshotDir } from "./helpers.ts";
+import { build } from "../src/pipeline.ts";
 
 const fixtures = path.join(import.meta.dirname, "fixtures/check");
 const now = new Date(FIXED_NOW);
@@ -275,6 +276,37 @@ describe("wirefeed check (the command)", () => {
     const strict = await runCli(["check", "--now", FIXED_NOW, "--strict"], { cwd: dir });
     expect(strict.stdout).toContain("(--strict: warnings count as errors)");
     expect(strict.code).toBe(1);
+  });
+
+  // Catches: a compare run that writes, moves an mtime or leaves a temp file, or that reports a
+  // file wrongly (the check's dist-stale and not-built warnings rest on it), also for a main feed
+  // written as its items render, whose pieces come from the spill file.
+  it.each([
+    ["made whole", {}],
+    ["written as its items render", { batchArticles: 1, streamItems: 1 }],
+  ])("a build that compares with dist/ writes nothing and lists what differs (main feed %s)", async (_name, streaming) => {
+    const dir = await makeTempSite({ ...sample, "articles/2025-05-04-second.md": article({ title: "Second", date: "2025-05-04", tags: ["Other"] }) });
+    await build({ cwd: dir, now });
+    const snapshot = async () => {
+      const files = await snapshotDir(dir);
+      const times = await Promise.all(Object.keys(files).map(async (file) => [file, (await stat(path.join(dir, file))).mtimeMs] as const));
+      return { files, times };
+    };
+    const same = await build({ cwd: dir, now, write: "compare", ...streaming });
+    expect(same.written).toEqual([]);
+    expect(same.unchanged).toEqual(expect.arrayContaining(["rss.xml", "atom.xml", "feed.json", "tags/other/feed.json"]));
+
+    await writeFile(path.join(dir, "articles/2025-05-04-second.md"), article({ title: "Second, edited", date: "2025-05-04", tags: ["Other"] }));
+    await rm(path.join(dir, "dist/tags/other/atom.xml"));
+    const before = await snapshot();
+    const edited = await build({ cwd: dir, now, write: "compare", ...streaming });
+    expect(await snapshot()).toEqual(before);
+    expect(edited.written).toEqual(expect.arrayContaining(["rss.xml", "atom.xml", "feed.json", "tags/other/rss.xml", "tags/other/atom.xml", "index.html"]));
+    for (const file of ["tags/mexico/rss.xml", "tags/mexico/atom.xml", "tags/mexico/feed.json"]) {
+      expect(edited.written).not.toContain(file);
+      expect(edited.unchanged).toContain(file);
+    }
+    expect([...edited.written, ...edited.unchanged].sort()).toEqual(Object.keys((await build({ cwd: dir, now, write: false })).files.map((file) => file.path).reduce((all, file) => ({ ...all, [file]: 1 }), {})).sort());
   });
 
   it("checks feed files wirefeed did not write: one line per finding, then a count", async () => {

@@ -240,13 +240,20 @@ async function readAt(handle: ReadHandle, buffer: Buffer, length: number, positi
   return got;
 }
 
-export function openOutputWriter(outDir: string, fs: WriteFs = nodeWriteFs): OutputWriter {
+/**
+ * Stage, write and rename files as below; with `compareOnly`, write nothing at all: each staged
+ * file is only compared with the one already there, and `commit` gives those that differ (or are
+ * missing) as `written`, the ones a build would write (`wirefeed check` asks this of a build).
+ */
+export function openOutputWriter(outDir: string, fs: WriteFs = nodeWriteFs, options: { compareOnly?: boolean } = {}): OutputWriter {
   const suffix = `.wirefeed-${randomBytes(6).toString("hex")}.tmp`;
   if (!TEMP_NAME.test(`x${suffix}`)) throw new Error("temp suffix and TEMP_NAME disagree");
   const root = path.resolve(outDir);
   const paths: string[] = [];
   const staged = new Map<string, { temp: string; target: string }>();
   const unchanged = new Set<string>();
+  /** With `compareOnly`: the files that differ from what is there, or are not there. */
+  const differing = new Set<string>();
   const queue: (OutputFile | MediaCopy | DocumentParts)[] = [];
   let running = 0;
   let failure: unknown;
@@ -261,6 +268,10 @@ export function openOutputWriter(outDir: string, fs: WriteFs = nodeWriteFs): Out
     const data = "bytes" in file ? file.bytes : "parts" in file ? file.parts : Buffer.from(file.contents, "utf8");
     if (await holdsData(fs, target, data)) {
       unchanged.add(file.path);
+      return;
+    }
+    if (options.compareOnly) {
+      differing.add(file.path);
       return;
     }
     await fs.mkdir(path.dirname(target), { recursive: true });
@@ -317,6 +328,7 @@ export function openOutputWriter(outDir: string, fs: WriteFs = nodeWriteFs): Out
     async commit() {
       await settle();
       if (failure !== undefined) await fail();
+      if (options.compareOnly) return { written: paths.filter((file) => differing.has(file)), unchanged: paths.filter((file) => unchanged.has(file)) };
       for (const entry of staged.values()) await fs.rename(entry.temp, entry.target);
       await removeLeftoverTemps(root, paths.map((file) => ({ path: file })), fs);
       return { written: paths.filter((file) => staged.has(file)), unchanged: paths.filter((file) => unchanged.has(file)) };
