@@ -3,6 +3,12 @@
  * an offset means the same instant on a laptop in Mexico City and on a UTC CI runner.
  */
 
+/**
+ * Readers and the W3C validator allow a little clock skew before calling a date "future":
+ * `wirefeed check` does, and the build warns about an `updated` only past it.
+ */
+export const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {

@@ -10,6 +10,7 @@ import { type Diagnostic, WirefeedError } from "./errors.ts";
 import { resolveMedia } from "./media/resolve-media.ts";
 import { assembleModel, buildModel, buildModelItem } from "./model/build-model.ts";
 import { planFeeds, selectArticles, warnFutureUpdates } from "./model/plan-feeds.ts";
+import { FUTURE_TOLERANCE_MS } from "./dates.ts";
 import type { Article, FeedItem, FeedListing, FeedModel, MediaCopy, OutputFile, RenderedArticle } from "./model/types.ts";
 import { type Spill, openSpill } from "./output/spill.ts";
 import { type WriteFs, openOutputWriter, writeOutputs } from "./output/write.ts";
@@ -841,14 +842,14 @@ async function makeStamp(
   const mediaStats = media.map((file) => statOf(ctx.loaded.root, file));
   const settled = (info: FileStat | undefined) => info !== undefined && info.mtimeMs < ctx.startedAt - RACY_MS;
   if (![...ctx.listing.stats.values(), ...mediaStats].every(settled)) return undefined;
-  // The window of build instants in which the same articles are live, and the same ones were
-  // updated in the future (a warning): between the last date, expiry or update at or before `now`
-  // and the first one after it.
+  // The window of build instants in which the same articles are live, and the same ones draw the
+  // warning of an update in the future (warnFutureUpdates): between the last date, expiry or end
+  // of such a warning at or before `now` and the first one after it.
   let from: number | null = null;
   let until: number | null = null;
   const at = ctx.now.getTime();
   for (const article of ctx.articles) {
-    for (const instant of [article.published.getTime(), article.expires?.getTime(), article.updated.getTime()]) {
+    for (const instant of [article.published.getTime(), article.expires?.getTime(), article.updated.getTime() - FUTURE_TOLERANCE_MS]) {
       if (instant === undefined) continue;
       if (instant <= at) from = from === null ? instant : Math.max(from, instant);
       else until = until === null ? instant : Math.min(until, instant);

@@ -274,12 +274,21 @@ describe("media", () => {
       "articles/b.md": article({ title: "B", date: "2025-05-02", enclosure: "notes.txt" }),
       "articles/c.md": article({ title: "C", date: "2025-05-03", enclosure: { url: "https://cdn.example.org/x.mp3" } }),
       "articles/d.md": article({ title: "D", date: "2025-05-04", enclosure: "https://cdn.example.org/show.mp3" }),
+      "articles/e.md": article({ title: "E", date: "2025-05-05", enclosure: { url: "https://cdn.example.org/show.mp3", type: "audio/mp3", length: 100 } }),
+      "articles/f.md": article({ title: "F", date: "2025-05-06", image: { url: "https://cdn.example.org/pic.jpg", type: "image/jpg", length: 10 } }),
+      "articles/h.md": article({ title: "H", date: "2025-05-08", enclosure: { url: "https://cdn.example.org/show.mp3", type: "video/mp4", length: 100 } }),
+      "articles/g.md": article({ title: "G", date: "2025-05-07", image: { url: "https://cdn.example.org/clip", type: "video/mp4", length: 10 } }),
     });
     const run = await runCli(["build", "--now", FIXED_NOW], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("articles/a.md: image: file not found: images/missing.png (paths are relative to the project folder)");
     expect(run.stderr).toContain("articles/b.md: enclosure: expected audio, video, PDF or an image, got a file whose type cannot be read from its contents: notes.txt");
     expect(run.stderr).toContain("articles/c.md:4: enclosure.type: expected a MIME type such as audio/mpeg, got nothing");
+    // Types wirefeed check rejects (not registered, or not what the URL names), and an image that is not one.
+    expect(run.stderr).toContain('articles/e.md:4: enclosure.type: "audio/mp3" is not a registered media type; use audio/mpeg');
+    expect(run.stderr).toContain('articles/f.md:4: image.type: "image/jpg" is not a registered media type; use image/jpeg');
+    expect(run.stderr).toContain('articles/h.md:4: enclosure.type: "video/mp4" does not fit a .mp3 file; expected audio/mpeg');
+    expect(run.stderr).toContain('articles/g.md:4: image.type: expected an image type such as image/jpeg, got "video/mp4"');
     // A remote enclosure given as a URL alone was left out of RSS and JSON Feed without a word.
     expect(run.stderr).toContain(
       'articles/d.md:4: enclosure: expected a file in the project, or { url, type, length } for a remote one (its type and size cannot be read at build time), got "https://cdn.example.org/show.mp3"',

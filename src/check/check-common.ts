@@ -1,11 +1,9 @@
-import { LANGUAGE_TAG } from "../fields.ts";
-import { checkMediaType } from "./check-media-type.ts";
+import { FUTURE_TOLERANCE_MS } from "../dates.ts";
+import { LANGUAGE_TAG, checkMediaType } from "../fields.ts";
 import { findRelativeUrls, isHttpUrl } from "./inspect-html.ts";
 import { type ParsedDate, parseRfc3339, parseRfc822 } from "./parse-feed-date.ts";
 import type { FeedCheckContext } from "./types.ts";
 
-/** Readers and the W3C validator allow a little clock skew before calling a date "future". */
-export const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
 
 export interface Where {
   line?: number | undefined;

@@ -19,9 +19,11 @@ export function checkCrossFormat(feeds: Record<FeedFormat, FeedSummary>): Findin
     });
   };
 
+  // The ids of each feed, found once: looked up for every item of the others (a search of the
+  // other feed's items for each took time that grew with the square of the feed).
+  const idsOf = new Map(all.map((feed) => [feed, new Set(feed.items.map((item) => item.id))]));
   for (const feed of all) {
-    const missingFrom = (item: FeedItemSummary) =>
-      all.filter((other) => other !== feed && !other.items.some((candidate) => candidate.id === item.id)).map(name);
+    const missingFrom = (item: FeedItemSummary) => all.filter((other) => other !== feed && !idsOf.get(other)?.has(item.id)).map(name);
     for (const item of feed.items) {
       if (item.id === undefined) continue;
       const missing = missingFrom(item);

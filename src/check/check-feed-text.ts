@@ -23,7 +23,8 @@ export interface CheckedFeedText {
 export function detectFeedFormat(text: string): FeedFormat | undefined {
   const start = text.replace(/^\uFEFF/, "").trimStart();
   if (start.startsWith("{")) {
-    return /"version"\s*:\s*"https?:\/\/jsonfeed\.org\/version\//.test(start) ? "json" : undefined;
+    // A "/" may be written "\/" (PHP's json_encode does).
+    return /"version"\s*:\s*"https?:(?:\\?\/){2}jsonfeed\.org\\?\/version\\?\//.test(start) ? "json" : undefined;
   }
   if (!start.startsWith("<")) return undefined;
   const root = /<([A-Za-z_][\w.-]*:)?(rss|feed|RDF)[\s>/]/.exec(start.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, ""));

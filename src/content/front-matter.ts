@@ -5,6 +5,7 @@ import { describeValue } from "../errors.ts";
 import {
   EMAIL,
   LANGUAGE_TAG,
+  checkMediaType,
   SAFE_SLUG,
   hasXmlInvalid,
   parseAbsoluteUri,
@@ -322,10 +323,17 @@ function readMedia(field: string, value: unknown, siteUrl: string, error: Report
   if (typeof value === "object" && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     const url = typeof record.url === "string" ? parseHttpUrl(record.url) : undefined;
-    const type = typeof record.type === "string" && /^[a-z]+\/[\w.+-]+$/i.test(record.type) ? record.type.toLowerCase() : undefined;
+    const given = typeof record.type === "string" && /^[a-z]+\/[\w.+-]+$/i.test(record.type) ? record.type.toLowerCase() : undefined;
+    // The type as `wirefeed check` will judge it (registered, and fitting the URL's extension),
+    // and an image's an image type.
+    const problem =
+      given === undefined
+        ? `expected a MIME type such as audio/mpeg, got ${describeValue(record.type)}`
+        : (checkMediaType(given, url?.href) ?? (field === "image" && !given.startsWith("image/") ? `expected an image type such as image/jpeg, got ${describeValue(record.type)}` : undefined));
+    const type = problem === undefined ? given : undefined;
     const length = typeof record.length === "number" && Number.isInteger(record.length) && record.length > 0 ? record.length : undefined;
     if (!url) error(`${field}.url`, `expected an absolute http(s) URL, got ${describeValue(record.url)}`, field);
-    if (!type) error(`${field}.type`, `expected a MIME type such as audio/mpeg, got ${describeValue(record.type)}`, field);
+    if (problem) error(`${field}.type`, problem, field);
     if (!length) error(`${field}.length`, `expected the size in bytes (a whole number), got ${describeValue(record.length)}`, field);
     return url && type && length ? { url: url.href, type, length } : undefined;
   }

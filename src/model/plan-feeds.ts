@@ -1,3 +1,4 @@
+import { FUTURE_TOLERANCE_MS } from "../dates.ts";
 import type { Diagnostic } from "../errors.ts";
 import { slugify } from "../fields.ts";
 import type { ArchiveLinks, Article, FeedKind, FeedLinks, FormatKey } from "./types.ts";
@@ -70,19 +71,21 @@ export function selectArticles<T extends Article>(articles: readonly T[], option
 }
 
 /**
- * A warning for each article a feed shows whose `updated` is after `now`: its feeds then carry a
- * date in the future, which readers hide or misplace, and which `wirefeed check` reports (so that
- * `check --strict`, as the publish workflow runs it, fails until that instant has passed).
+ * A warning for each article a feed shows whose `updated` is in the future, past the clock skew
+ * `wirefeed check` allows (FUTURE_TOLERANCE_MS): its feeds then carry a date that readers hide or
+ * misplace, and that check reports (so that `check --strict`, as the publish workflow runs it,
+ * fails until then). The message holds no instant of the build: a rebuild with nothing changed
+ * gives the last build's warnings back (the build stamp), at another instant.
  */
 export function warnFutureUpdates(articles: readonly Article[], shown: ReadonlySet<string>, now: Date): Diagnostic[] {
   return articles
-    .filter((article) => shown.has(article.id) && article.updated.getTime() > now.getTime())
+    .filter((article) => shown.has(article.id) && article.updated.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
     .map((article) => ({
       severity: "warning" as const,
       code: "updated-future",
       file: article.file,
       field: "updated",
-      message: `${article.updated.toISOString()} is after this build's instant, ${now.toISOString()}: readers hide or misplace an item updated in the future, and wirefeed check reports it`,
+      message: `${article.updated.toISOString()} is in the future: readers hide or misplace an item updated after they read it, and wirefeed check reports it until 10 minutes before then`,
     }));
 }
 
