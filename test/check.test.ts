@@ -312,6 +312,18 @@ describe("wirefeed check (the command)", () => {
     expect([...edited.written, ...edited.unchanged].sort()).toEqual(Object.keys((await build({ cwd: dir, now, write: false })).files.map((file) => file.path).reduce((all, file) => ({ ...all, [file]: 1 }), {})).sort());
   });
 
+  // Catches: bytes that are not UTF-8 read as text anyway (garbled), or the check stopping at them.
+  it("names a feed file that is not UTF-8, and goes on with the others", async () => {
+    const dir = await makeTempSite({});
+    const valid = await readFile(path.join(fixtures, "valid/rss.xml"));
+    await writeFile(path.join(dir, "latin1.xml"), Buffer.concat([valid.subarray(0, 60), Buffer.from([0xe9, 0xff]), valid.subarray(60)]));
+    await writeFile(path.join(dir, "good.xml"), valid);
+    const run = await runCli(["check", "latin1.xml", "good.xml", "--now", FIXED_NOW], { cwd: dir });
+    expect(run.stdout).toContain("error   encoding-invalid latin1.xml: not UTF-8: readers will show garbled text or reject the feed");
+    expect(run.stdout).toMatch(/^1 error, \d+ warnings? in 2 feeds\.$/m);
+    expect(run.code).toBe(1);
+  });
+
   it("checks feed files wirefeed did not write: one line per finding, then a count", async () => {
     const run = await runCli(["check", "test/fixtures/check/rss-author-without-email/rss.xml", "--now", FIXED_NOW], {
       cwd: path.resolve(import.meta.dirname, ".."),
