@@ -16,6 +16,7 @@ const STYLE: Record<VariantKey, { colour: string; dash?: string }> = {
   default: { colour: "#1f77b4" },
   "warm-one-edit": { colour: "#2ca02c" },
   "rebuild-all": { colour: "#bcbd22" },
+  "check-all": { colour: "#e377c2" },
   "no-op": { colour: "#9467bd" },
   naive: { colour: "#ff7f0e", dash: "7 4" },
   "floor-read": { colour: "#7f7f7f", dash: "2 3" },

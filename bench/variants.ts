@@ -29,6 +29,7 @@ export type VariantKey =
   | "default"
   | "warm-one-edit"
   | "rebuild-all"
+  | "check-all"
   | "no-op"
   | "naive"
   | "floor-read"
@@ -73,6 +74,12 @@ export const VARIANTS: readonly VariantInfo[] = [
     label: "rebuild all, one edit",
     description:
       "wirefeed rebuild of the cold-all site (every article in the main feed) after editing the newest article's body; the previous build's output, state and cache in place, as a scheduled CI job that keeps them",
+  },
+  {
+    key: "check-all",
+    label: "check all",
+    description:
+      "wirefeed check of the cold-all site after its build (every article in the main feed): the articles through the pipeline, compared with dist/, and every feed file checked, as the publish workflow does after each build",
   },
   {
     key: "no-op",
@@ -266,6 +273,17 @@ export function createRunners(ctx: SizeContext): VariantRunner[] {
       },
     };
   };
+  const checkSite = siteOf("check-all");
+  const checkAll: VariantRunner = {
+    info: info("check-all"),
+    setup: async () => {
+      await writeSite(checkSite, { ...sharedArticles, ...everyItem });
+      await prime(ctx, checkSite);
+    },
+    before: nothing,
+    command: () => ({ script: WIREFEED, args: ["check", "--now", ctx.now], cwd: checkSite }),
+    verify: noProblems,
+  };
   const warm = editing("warm-one-edit", archives, Math.min(20, ctx.n));
   const rebuildAll = editing("rebuild-all", everyItem, ctx.n);
 
@@ -339,6 +357,7 @@ export function createRunners(ctx: SizeContext): VariantRunner[] {
     defaultBuild,
     warm,
     rebuildAll,
+    checkAll,
     noOp,
     naive,
     floor("floor-read"),

@@ -14,7 +14,7 @@ const REPO = path.resolve(import.meta.dirname, "..");
 const TIMEOUT_MS = 180_000;
 
 /** The variants the issue asks for, by their keys in the report. */
-const EXPECTED = ["cold-all", "cold-archive", "default", "warm-one-edit", "rebuild-all", "no-op", "naive", "floor-read", "floor-render", "floor-render-cores", "floor-render-default"];
+const EXPECTED = ["cold-all", "cold-archive", "default", "warm-one-edit", "rebuild-all", "check-all", "no-op", "naive", "floor-read", "floor-render", "floor-render-cores", "floor-render-default"];
 
 interface Report {
   ok: boolean;
