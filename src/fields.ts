@@ -105,6 +105,9 @@ export function guessMediaType(url: string): string | undefined {
   return extension === undefined ? undefined : MEDIA_TYPE_BY_EXTENSION[extension];
 }
 
+/** Containers that hold audio or video alike: `audio/mp4` fits a .mp4 file, `video/ogg` a .ogg one. */
+const AUDIO_OR_VIDEO = new Set(["mp4", "m4a", "m4v", "webm", "ogg", "opus"]);
+
 /** Types that only look right: `feed@6` writes them (feed-standards D17). */
 const NOT_REGISTERED: Record<string, string> = {
   "image/jpg": "image/jpeg",
@@ -128,9 +131,9 @@ export function checkMediaType(type: string | undefined, url: string | undefined
   const registered = NOT_REGISTERED[essence];
   if (registered) return `${JSON.stringify(type)} is not a registered media type; use ${registered}`;
   const expected = url === undefined ? undefined : guessMediaType(url);
-  if (expected && expected.split("/")[0] !== essence.split("/")[0]) {
-    const extension = /\.([a-z0-9]+)$/i.exec(new URL(url as string).pathname)?.[1]?.toLowerCase();
-    return `${JSON.stringify(type)} does not fit a .${extension} file; expected ${expected}`;
-  }
-  return undefined;
+  if (expected === undefined) return undefined;
+  const extension = /\.([a-z0-9]+)$/i.exec(new URL(url as string).pathname)?.[1]?.toLowerCase() as string;
+  const kind = essence.split("/")[0];
+  const fits = expected.split("/")[0] === kind || (AUDIO_OR_VIDEO.has(extension) && (kind === "audio" || kind === "video" || essence === "application/ogg"));
+  return fits ? undefined : `${JSON.stringify(type)} does not fit a .${extension} file; expected ${expected}`;
 }

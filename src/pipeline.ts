@@ -525,7 +525,14 @@ async function buildWith(
       // takes what it needs, not `document`, which would hold every piece of it to the end.
       const onDisk: WrittenDocument = { file: path.join(outDir, ...document.path.split("/")), bytes, stat: undefined };
       if (spilled && keep(position) && !compareOnly) readBack.push(onDisk);
-      const contents = spilled ? () => readWritten(onDisk) : () => format.generate(model);
+      const unkept = `${document.path}: a build that compares keeps no text of a feed written as its items render`;
+      const contents = !spilled
+        ? () => format.generate(model)
+        : compareOnly
+          ? () => {
+              throw new Error(unkept);
+            }
+          : () => readWritten(onDisk);
       if (keep(position)) files.push(writer ? generateLater(document, contents) : { path: document.path, contents: (parts as string[]).join(""), mediaType: document.mediaType });
       if (print !== undefined) prints.set(paths[format.key], print);
       // A large document is written out before the next is generated, so the two are never

@@ -235,6 +235,13 @@ describe("check: the pieces", () => {
     expect(checkMediaType("image/jpg", "https://e.com/a.jpg")).toContain("use image/jpeg");
     expect(checkMediaType("image//img", "https://e.com/img")).toContain("expected a media type");
     expect(checkMediaType("image/png", "https://e.com/a.mp3")).toContain("does not fit a .mp3 file");
+    // A container of audio or video alike: either kind fits.
+    expect(checkMediaType("audio/mp4", "https://e.com/a.mp4")).toBeUndefined();
+    expect(checkMediaType("audio/webm", "https://e.com/a.webm")).toBeUndefined();
+    expect(checkMediaType("video/ogg", "https://e.com/a.ogg")).toBeUndefined();
+    expect(checkMediaType("application/ogg", "https://e.com/a.ogg")).toBeUndefined();
+    expect(checkMediaType("image/png", "https://e.com/a.mp4")).toContain("does not fit a .mp4 file");
+    expect(checkMediaType("video/mp4", "https://e.com/a.mp3")).toContain("does not fit a .mp3 file");
     expect(checkMediaType(undefined, "https://e.com/a.mp3")).toContain("got nothing");
   });
 });
@@ -322,6 +329,27 @@ describe("wirefeed check (the command)", () => {
     expect(run.stdout).toContain("error   encoding-invalid latin1.xml: not UTF-8: readers will show garbled text or reject the feed");
     expect(run.stdout).toMatch(/^1 error, \d+ warnings? in 2 feeds\.$/m);
     expect(run.code).toBe(1);
+  });
+
+  // Catches: a compare run that turns an error in making a document's own bytes (here, the spill
+  // file of a feed written as its items render, in a temp folder that cannot be made) into "this
+  // file differs", so that check said dist-stale where a build fails.
+  it("a build that compares fails, as one that writes does, when a document cannot be made", async () => {
+    // No tag: the main feed is alone in its batch, so it is written as its items render.
+    const dir = await makeTempSite({ "articles/2025-05-01-a.md": article({ title: "A", date: "2025-05-01" }) });
+    await build({ cwd: dir, now });
+    const blocker = path.join(dir, "not-a-folder");
+    await writeFile(blocker, "");
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = path.join(blocker, "sub");
+    try {
+      // The writing build reuses its documents here, so it makes no spill file; the compare makes one.
+      const comparing = await build({ cwd: dir, now, write: "compare", streamItems: 1 }).then((result) => `built: ${result.written.join(", ")}`, (error: Error) => error.message);
+      expect(comparing).toMatch(/^cannot write a temporary file in /);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 
   it("checks feed files wirefeed did not write: one line per finding, then a count", async () => {

@@ -186,6 +186,10 @@ describe("wirefeed build", () => {
     await put(feed.slice(itemsEnd + "\n    }".length));
     await new Promise((resolve) => out.end(resolve));
     expect((await stat(file)).size).toBeGreaterThan(2 ** 29);
+    // wirefeed check cannot read such a file whole yet, and says so rather than calling it not UTF-8.
+    const checked = await runCli(["check", "dist/feed.json", "--now", FIXED_NOW], { cwd: dir });
+    expect(checked.stdout).toContain("error   file-too-large dist/feed.json: longer than the longest text Node holds (about 512 MiB)");
+    expect(checked.code).toBe(1);
 
     const run = await build(dir, "--json");
     expect(run.code).toBe(0);

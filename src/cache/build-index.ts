@@ -26,8 +26,11 @@ import { CACHE_FORMAT_VERSION, renderCacheVersions } from "./render-cache.ts";
  * never an error; a failed save is ignored (the next build is a full one).
  */
 
-/** Bump when what the index holds, or what a fingerprint covers, changes (2: a remote image's type, from its URL). */
-export const BUILD_INDEX_VERSION = 2;
+/**
+ * Bump when what the index holds, or what a fingerprint covers, changes (2: a remote image's type,
+ * from its URL; 3: media types checked as wirefeed check checks them).
+ */
+export const BUILD_INDEX_VERSION = 3;
 
 /** Files changed this recently before a build are read again by the next one (FAT's 2 s ticks). */
 export const RACY_MS = 2000;
@@ -210,8 +213,9 @@ async function saveBuildIndex(dir: string, data: BuildIndexData): Promise<boolea
  * Version 4: the state file's digests of items changed (state/feed-state.ts), so a stamp written
  * before must not let a build skip recording them anew. Version 5: the window also ends at the
  * first `updated` after the build's instant, since the result's warnings name such articles.
+ * Version 6: that warning's text and its 10 minutes of tolerance.
  */
-export const BUILD_STAMP_VERSION = 5;
+export const BUILD_STAMP_VERSION = 6;
 const STAMP_NAME = "stamp.json";
 
 /** What a build that changed nothing returns: everything in it is JSON. */

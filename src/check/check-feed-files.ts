@@ -79,12 +79,12 @@ async function walk(dir: string): Promise<string[]> {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** The text of UTF-8 bytes, or undefined when they are not UTF-8. */
-function decodeUtf8(bytes: Uint8Array): string | undefined {
+/** The text of UTF-8 bytes, or why there is none: not UTF-8, or longer than V8's longest string. */
+function decodeUtf8(bytes: Uint8Array): string | { problem: "invalid" | "too-long" } {
   try {
     return utf8.decode(bytes);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { problem: (error as NodeJS.ErrnoException).code === "ERR_STRING_TOO_LONG" ? "too-long" : "invalid" };
   }
 }
 
@@ -99,8 +99,12 @@ export async function checkFeedFiles(files: readonly FeedFile[], options: { now:
   for (const file of files) {
     // The bytes are let go once decoded: a feed of 50,000 full items is 480 MB of them.
     const text = decodeUtf8(await readFile(file.path));
-    if (text === undefined) {
-      findings.push({ severity: "error", code: "encoding-invalid", file: file.display, message: "not UTF-8: readers will show garbled text or reject the feed" });
+    if (typeof text !== "string") {
+      findings.push(
+        text.problem === "too-long"
+          ? { severity: "error", code: "file-too-large", file: file.display, message: "longer than the longest text Node holds (about 512 MiB): wirefeed check cannot read it whole, so it is not checked" }
+          : { severity: "error", code: "encoding-invalid", file: file.display, message: "not UTF-8: readers will show garbled text or reject the feed" },
+      );
       checked.push({ file, format: undefined, summary: undefined });
       continue;
     }

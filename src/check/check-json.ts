@@ -145,12 +145,18 @@ export function checkJson(text: string, context: FeedCheckContext): FeedSummary 
  */
 function createIdFinder(text: string, lineAt: (index: number) => number): (rawId: unknown) => number | undefined {
   let places: Map<string, number[]> | undefined;
+  /** Per id, how many of its places lie before `from`: `from` only grows, so this does too. */
+  const passed = new Map<string, number>();
   let from = 0;
   return (rawId) => {
     places ??= findIdPlaces(text);
-    const offsets = places.get(JSON.stringify(rawId));
+    const key = JSON.stringify(rawId);
+    const offsets = places.get(key);
     if (offsets === undefined) return undefined;
-    const at = offsets.find((offset) => offset >= from) ?? (offsets[0] as number);
+    let next = passed.get(key) ?? 0;
+    while (next < offsets.length && (offsets[next] as number) < from) next++;
+    passed.set(key, next);
+    const at = offsets[next] ?? (offsets[0] as number);
     from = at + 1;
     return lineAt(at);
   };

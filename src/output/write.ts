@@ -203,15 +203,17 @@ export function measureParts(parts: readonly DocumentPiece[]): number {
 async function holdsData(fs: WriteFs, file: string, data: Uint8Array | readonly DocumentPiece[]): Promise<boolean> {
   const handle = await fs.openForReading(file).catch(() => undefined);
   if (handle === undefined) return false;
-  // A file that cannot be read is written again, as one that is not there.
-  return compareHandle(handle, data)
-    .catch(() => false)
-    .finally(() => handle.close().catch(() => undefined));
+  return compareHandle(handle, data).finally(() => handle.close().catch(() => undefined));
 }
 
-/** `holdsData` of an open file. */
+/**
+ * `holdsData` of an open file. A file that cannot be read (its stat or a read fails) is written
+ * again, as one that is not there; an error in making the document's own bytes (a spilled piece
+ * read back) is the build's, and is thrown (a compare-only run writes nothing that would throw it later).
+ */
 async function compareHandle(handle: ReadHandle, data: Uint8Array | readonly DocumentPiece[]): Promise<boolean> {
-  const { size } = await handle.stat();
+  const size = await handle.stat().then((info) => info.size, () => undefined);
+  if (size === undefined) return false;
   if (data instanceof Uint8Array && data.length !== size) return false;
   // One byte more than the file holds, at most: a chunk longer than the file reads short.
   const buffer = Buffer.allocUnsafe(Math.min(WRITE_CHUNK, size + 1));
@@ -219,14 +221,14 @@ async function compareHandle(handle: ReadHandle, data: Uint8Array | readonly Doc
   for (const chunk of data instanceof Uint8Array ? [data] : groupParts(data)) {
     for (let offset = 0; offset < chunk.length; ) {
       const length = Math.min(buffer.length, chunk.length - offset);
-      if ((await readAt(handle, buffer, length, position)) !== length) return false;
+      if ((await readAt(handle, buffer, length, position).catch(() => -1)) !== length) return false;
       if (!buffer.subarray(0, length).equals(chunk.subarray(offset, offset + length))) return false;
       offset += length;
       position += length;
     }
   }
   // Nothing more: the file may have grown since its size was read.
-  return (await readAt(handle, buffer, 1, position)) === 0;
+  return (await readAt(handle, buffer, 1, position).catch(() => -1)) === 0;
 }
 
 /** Read `length` bytes at `position` into the start of `buffer` (fewer only at the end of the file). */
