@@ -92,12 +92,14 @@ export interface BuildOptions {
   /** Bytes of article bodies held from their first read to their render. Default BODY_BYTES_KEPT (128 MB). */
   bodyBytesKept?: number;
   /**
-   * Called between batches and between the steps that make a feed written as its items render, to
-   * collect the garbage of each (issue 7: without a collection V8 let it pile up): for example
-   * `global.gc` under `node --expose-gc`, which collects on every call. The CLI passes one that
-   * collects only once the heap has grown by 64 MB (`cli/collect-garbage.ts`). Default: none.
+   * Called between batches, between the steps that make a feed written as its items render, and
+   * after a large document is written (with its size in UTF-8 bytes as `freed`: its pieces are
+   * garbage now), to collect the garbage of each (issue 7: without a collection V8 let it pile
+   * up): for example `global.gc` under `node --expose-gc`, which collects on every call. The CLI
+   * passes one that collects only once the heap has grown by 64 MB, counting `freed` as growth
+   * (`cli/collect-garbage.ts`). Default: none.
    */
-  collectGarbage?: () => void;
+  collectGarbage?: (freed?: number) => void;
   /** Render worker threads; 0 renders on the main thread. Default: by the articles to render and the cores (`renderArticles`). */
   renderWorkers?: number;
   /**
@@ -515,7 +517,8 @@ async function buildWith(
     // The fingerprint the next build computes when nothing changes: with the state recorded now.
     // Only the build index uses it (and without the cache a body may not be digested yet).
     const print = index ? printOf(plan, stateFile === undefined ? undefined : state.feeds[plan.links.json]) : undefined;
-    for (const [at, format] of FORMATS.entries()) {
+    /** Make `format`'s document, stage it and record it; its size in UTF-8 bytes. */
+    const stageDocument = (format: (typeof FORMATS)[number], at: number): number => {
       const { parts, bytes } = documentOf(format, at);
       overBudget(paths[format.key], bytes);
       const document = { path: paths[format.key], parts, mediaType: format.mediaType };
@@ -535,9 +538,20 @@ async function buildWith(
           : () => readWritten(onDisk);
       if (keep(position)) files.push(writer ? generateLater(document, contents) : { path: document.path, contents: (parts as string[]).join(""), mediaType: document.mediaType });
       if (print !== undefined) prints.set(paths[format.key], print);
+      return bytes;
+    };
+    for (const [at, format] of FORMATS.entries()) {
+      // Made in a call of its own: held in this async function's frame, a document's pieces
+      // stayed alive after their write until the next document replaced them (issue 7).
+      const bytes = stageDocument(format, at);
       // A large document is written out before the next is generated, so the two are never
-      // held at once: the write cannot start while the caller's loop runs (issue 7).
-      if (bytes >= FLUSH_AFTER_BYTES) await writer?.flush();
+      // held at once: the write cannot start while the caller's loop runs (issue 7). Its pieces,
+      // alive at the last collection, are garbage then, and the next document (or the pages)
+      // would otherwise be made on top of them.
+      if (bytes >= FLUSH_AFTER_BYTES) {
+        await writer?.flush();
+        options.collectGarbage?.(bytes);
+      }
     }
   };
   try {
@@ -573,6 +587,9 @@ async function buildWith(
               digest.add(item);
               digestV1?.add(item);
               items.push(spilledItems.add(item));
+              // Each item leaves its HTML, in three forms, as garbage: V8 let it pile up to
+              // 700 MB on a busy machine (issue 7), so the build asks every so many items.
+              if (items.length % COLLECT_EVERY_ITEMS === 0) options.collectGarbage?.();
             },
           },
         );
@@ -941,6 +958,9 @@ const BATCH_ARTICLES = 4000;
 
 /** A document at least this large is written out before the next one is generated. */
 const FLUSH_AFTER_BYTES = 8_000_000;
+
+/** Items of a streamed feed between two calls of `collectGarbage` while it renders. */
+const COLLECT_EVERY_ITEMS = 500;
 
 /**
  * Fewest feeds in a batch before document workers are started by default. Starting two costs

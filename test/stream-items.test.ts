@@ -205,3 +205,64 @@ describe("a feed written as its items render (issue 7)", () => {
     expect(await snapshotDir(path.join(dir, "dist"))).toEqual(before);
   });
 });
+
+describe("a large feed's documents, once written (issue 7)", () => {
+  it("ask for a collection every 500 items while the feed renders, then twice per document", async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 1200 }, (_, i) => [`articles/p-${i}.md`, article({ title: `P ${i}`, date: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString() }, `Body ${i}.\n`)]),
+    );
+    const dir = await makeTempSite(files, { limit: 2000, feeds: { tags: false, sections: false } });
+    let made = 0;
+    const calls: number[] = [];
+    const fs: WriteFs = { ...nodeWriteFs, writeFile: (file, data) => ((made += /(?:rss|atom)\.xml|feed\.json/.test(file) ? 1 : 0), nodeWriteFs.writeFile(file, data)) };
+    const result = await build({ cwd: dir, now: new Date(FIXED_NOW), cache: false, streamItems: 1, fs, collectGarbage: () => calls.push(made) });
+    expect(result.feeds[0]?.items).toBe(1200);
+    // Two while rendering (after 500 and 1,000 items), before any document; then before each
+    // document is made and before it is gated (none is large enough to ask after its write).
+    expect(calls).toHaveLength(2 + 2 * 3);
+    expect(calls.slice(0, 4)).toEqual([0, 0, 0, 0]);
+  }, 60_000);
+
+  it("are garbage when the build next asks for a collection, and the build asks right after each is written", async () => {
+    // 12 articles of about 800 KB of HTML: each document of the streamed feed is over the 8 MB
+    // after which a document is written out before the next is made.
+    const paragraph = `${"Words in a long paragraph of a large article. ".repeat(40)}\n\n`;
+    const files = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`articles/big-${i}.md`, article({ title: `Big ${i}`, date: `2025-03-${String(i + 1).padStart(2, "0")}T10:00:00Z` }, paragraph.repeat(400))]),
+    );
+    const dir = await makeTempSite(files, { limit: 20, feeds: { tags: false, sections: false } });
+    /** The pieces of each document written, by path, held weakly; set once its write is done. */
+    const written = new Map<string, WeakRef<object>>();
+    const fs: WriteFs = {
+      ...nodeWriteFs,
+      writeFile: async (file, data) => {
+        await nodeWriteFs.writeFile(file, data);
+        if (!(data instanceof Uint8Array)) written.set(path.basename(file).replace(/\.wirefeed-.*$/, ""), new WeakRef(data));
+        // A WeakRef holds its target until the job that made it ends: end it here.
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+    };
+    const calls: { freed: number | undefined; alive: string[] }[] = [];
+    const { collectAll } = await import("../src/cli/collect-garbage.ts");
+    await build({
+      cwd: dir,
+      now: new Date(FIXED_NOW),
+      cache: false,
+      streamItems: 1,
+      fs,
+      collectGarbage: (freed) => {
+        collectAll();
+        calls.push({ freed, alive: [...written].filter(([, ref]) => ref.deref() !== undefined).map(([file]) => file) });
+      },
+    });
+    expect([...written.keys()].sort()).toEqual(["atom.xml", "feed.json", "rss.xml"]);
+    // Not vacuous: each document was large enough to be written before the next was made.
+    const sizes = await Promise.all(FEEDS.map(async (file) => (await stat(path.join(dir, "dist", file))).size));
+    for (const size of sizes) expect(size).toBeGreaterThan(8_000_000);
+    // Asked right after each write, with the document's size.
+    expect(calls.filter((call) => call.freed !== undefined).map((call) => call.freed)).toEqual(sizes);
+    // No collection finds a document already written still held (a local of the build held
+    // the last one's pieces until the next document replaced them).
+    expect(calls.filter((call) => call.alive.length > 0)).toEqual([]);
+  }, 60_000);
+});
