@@ -22,7 +22,7 @@ export function generateAtomParts(model: FeedModel): string[] {
   if (!xml.startsWith(ATOM_ROOT, xml.indexOf("<feed")) || end < 0) throw new Error("feed@6 changed its Atom root element; update generateAtom");
   const head = fillSlots(addAtomLanguage(xml.slice(0, end), model.language), [listFeedElements(model)]);
   // Namespaces are declared before the HTML goes in, so text inside CDATA never counts as a prefix.
-  return finishXmlPieces(head, model.items.map(writeAtomEntry), ATOM_END, "feed", model.items.map((item) => item.html));
+  return finishXmlPieces(head, model.items, writeAtomEntry, ATOM_END, "feed", model.items.map((item) => item.html));
 }
 
 /** The library's `Feed` for `model`: the feed's own elements, `slotMarker(0)` standing for `listFeedElements`, and no entry yet. */

@@ -23,7 +23,7 @@ export function generateRssParts(model: FeedModel): string[] {
   const channel = feed.rss2();
   const [head, tail] = model.items.length > 0 ? cutAtStandIn(channel) : [channel, ""];
   // Namespaces are declared before the HTML goes in, so text inside CDATA never counts as a prefix.
-  return finishXmlPieces(head, model.items.map(writeRssItem), tail, "rss", model.items.map((item) => item.html));
+  return finishXmlPieces(head, model.items, writeRssItem, tail, "rss", model.items.map((item) => item.html));
 }
 
 /** The library's `Feed` for `model`'s channel: every channel element, and no item yet. */
