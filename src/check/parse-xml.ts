@@ -21,17 +21,43 @@ export interface XmlElement {
   parent: XmlElement | undefined;
 }
 
+export interface XmlError {
+  line: number;
+  column: number;
+  message: string;
+}
+
 export interface ParsedXml {
   /** The root element, as far as the parser got. */
   root: XmlElement | undefined;
   /** The first well-formedness error. */
-  error: { line: number; column: number; message: string } | undefined;
+  error: XmlError | undefined;
   /** `encoding` of the XML declaration, if there is one. */
   encoding: string | undefined;
 }
 
-/** Strict, namespace-aware parse (saxes, no recovery): stops building at the first error. */
-export function parseXml(text: string): ParsedXml {
+export interface XmlStreamOptions {
+  /**
+   * Whether `element`, which has just closed, is an item the caller checks and lets go (an RSS
+   * `<item>`, an Atom `<entry>`): it is then taken out of the tree and given to `onItem`, so the
+   * tree holds the document's envelope and at most the one item being read.
+   */
+  isItem?: (element: XmlElement) => boolean;
+  onItem?: (element: XmlElement) => void;
+}
+
+export interface XmlStream {
+  /** The next piece of the document's text. */
+  write(text: string): void;
+  /** The end of the document: what was parsed, with the first well-formedness error. */
+  close(): ParsedXml;
+}
+
+/**
+ * Strict, namespace-aware parse (saxes, no recovery) of a document given in pieces: stops building
+ * at the first error. Each item `options.isItem` picks is handed over once closed, then dropped.
+ */
+export function createXmlStream(options: XmlStreamOptions = {}): XmlStream {
   const parser = new SaxesParser({ xmlns: true, position: true });
   let root: XmlElement | undefined;
   let current: XmlElement | undefined;
@@ -43,7 +69,7 @@ export function parseXml(text: string): ParsedXml {
   parser.on("opentag", (tag) => {
     if (error) return;
     const attributes: Record<string, string> = {};
-    for (const attribute of Object.values(tag.attributes)) attributes[attribute.name] = attribute.value;
+    for (const attribute of Object.values(tag.attributes)) attributes[attribute.name] = copyText(attribute.value);
     const element: XmlElement = {
       name: tag.name,
       local: tag.local,
@@ -60,7 +86,14 @@ export function parseXml(text: string): ParsedXml {
   });
   parser.on("closetag", () => {
     if (error) return;
+    const closed = current;
+    if (closed) closed.text = copyText(closed.text);
     current = current?.parent;
+    // An element that has just closed is its parent's last child.
+    if (closed && current && options.isItem?.(closed)) {
+      current.children.pop();
+      options.onItem?.(closed);
+    }
   });
   const append = (data: string) => {
     if (!error && current) current.text += data;
@@ -71,12 +104,32 @@ export function parseXml(text: string): ParsedXml {
     // saxes prefixes "line:column: "; the finding has its own line.
     error ??= { line: parser.line, column: parser.column, message: failure.message.replace(/^\d+:\d+: /, "") };
   });
-  try {
-    parser.write(text).close();
-  } catch (failure) {
-    error ??= { line: parser.line, column: parser.column, message: (failure as Error).message };
-  }
-  return { root, error, encoding };
+  const run = (step: () => void) => {
+    try {
+      step();
+    } catch (failure) {
+      error ??= { line: parser.line, column: parser.column, message: (failure as Error).message };
+    }
+  };
+  return {
+    write(text) {
+      // Past the first error nothing more is built or reported.
+      if (!error) run(() => parser.write(text));
+    },
+    close() {
+      if (!error) run(() => parser.close());
+      return { root, error, encoding };
+    },
+  };
+}
+
+/**
+ * The same text in a string of its own. saxes hands over text as slices of the piece of the
+ * document it is reading, and V8 keeps a whole string alive for any slice of it: an item's title
+ * kept for the cross-format rules would keep each piece read, the whole document in the end.
+ */
+function copyText(text: string): string {
+  return text === "" ? text : (` ${text}`).slice(1);
 }
 
 /** Child elements with this namespace and local name. */

@@ -1,0 +1,170 @@
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { type FeedFile, checkFeedFiles } from "../src/check/check-feed-files.ts";
+import { checkFeedText } from "../src/check/check-feed-text.ts";
+import type { XmlElement } from "../src/check/parse-xml.ts";
+import { FIXED_NOW } from "./helpers.ts";
+
+const now = new Date(FIXED_NOW);
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** Write `text` to a temporary file; the check sees it at https://example.com/<name>. */
+async function writeFeed(name: string, text: string | Uint8Array): Promise<FeedFile> {
+  const dir = await mkdtemp(path.join(tmpdir(), "wirefeed-check-stream-"));
+  dirs.push(dir);
+  const file = path.join(dir, name);
+  await writeFile(file, text);
+  return { path: file, display: name, url: `https://example.com/${name}`, explicit: true };
+}
+
+const rssItem = (n: number) =>
+  `<item><title>Story ${n}</title><link>https://example.com/${n}</link><description>About ${n}.</description>` +
+  `<content:encoded><![CDATA[<p>${"Words. ".repeat(40)}</p>]]></content:encoded>` +
+  `<guid isPermaLink="false">tag:example.com,2025:${n}</guid><pubDate>Sat, 03 May 2025 06:00:00 GMT</pubDate></item>\n`;
+
+const rssFeed = (items: string, channelEnd = "") =>
+  '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/">\n<channel>\n' +
+  "<title>News</title>\n<link>https://example.com/</link>\n<description>All the news.</description>\n<language>en</language>\n" +
+  '<atom:link href="https://example.com/rss.xml" rel="self" type="application/rss+xml"/>\n' +
+  `${items}${channelEnd}</channel>\n</rss>\n`;
+
+const atomEntry = (n: number, author = "") =>
+  `<entry><id>tag:example.com,2025:${n}</id><title>Story ${n}</title><updated>2025-05-03T06:00:00Z</updated>${author}` +
+  `<link rel="alternate" href="https://example.com/${n}"/><content type="html">&lt;p&gt;${"Words. ".repeat(40)}&lt;/p&gt;</content></entry>\n`;
+
+const atomFeed = (entries: string, feedEnd = "") =>
+  '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">\n<id>tag:example.com,2025:feed</id>\n' +
+  '<title>News</title>\n<updated>2025-05-03T06:00:00Z</updated>\n<link rel="self" href="https://example.com/atom.xml"/>\n' +
+  `${entries}${feedEnd}</feed>\n`;
+
+/** Every element under `element` with this local name. */
+function countElements(element: XmlElement, local: string): number {
+  return element.children.reduce((sum, child) => sum + (child.local === local ? 1 : 0) + countElements(child, local), 0);
+}
+
+function rootOf(element: XmlElement): XmlElement {
+  let at = element;
+  while (at.parent) at = at.parent;
+  return at;
+}
+
+describe("check: XML feeds read as a stream", () => {
+  // Catches: reading a feed file whole and parsing it into a tree of every item (issue 7:
+  // 1.09 GB to check a 10,000-item site; past about 512 MiB a feed was not checked at all).
+  it.each([
+    ["rss.xml", rssFeed(Array.from({ length: 300 }, (_, n) => rssItem(n)).join("")), "item"],
+    ["atom.xml", atomFeed(Array.from({ length: 300 }, (_, n) => atomEntry(n, '<author><name>Ana</name></author>')).join("")), "entry"],
+  ])("reads %s a few KB at a time and holds one item's tree at a time", async (name, text, local) => {
+    const file = await writeFeed(name, text);
+    const reads: number[] = [];
+    let items = 0;
+    const result = await checkFeedFiles([file], {
+      now,
+      readSize: 4096,
+      onRead: (bytes) => reads.push(bytes),
+      onItem: (item) => {
+        items++;
+        expect(item.local).toBe(local);
+        // The item handed over is already out of the tree, and no item before it is left in it.
+        expect(countElements(rootOf(item), local)).toBe(0);
+      },
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.checked[0]?.summary?.items).toHaveLength(300);
+    expect(items).toBe(300);
+    expect(Math.max(...reads)).toBeLessThanOrEqual(4096);
+    expect(reads.length).toBeGreaterThan(text.length / 4096 - 1);
+  });
+
+  it("reports the channel's findings before the items', even when the channel ends after its items", async () => {
+    const text = rssFeed(
+      `${rssItem(1)}<item><title>No guid</title><link>/relative</link></item>\n${rssItem(1)}`,
+      "<ttl>soon</ttl>\n<managingEditor>Ana</managingEditor>\n",
+    );
+    const expected = [
+      { code: "rss-author-invalid", line: 13, field: "channel/managingEditor" },
+      { code: "rss-ttl-invalid", line: 12, field: "channel/ttl" },
+      { code: "guid-missing", line: 10, item: "No guid", field: "item/guid" },
+      { code: "relative-url", line: 10, item: "No guid", field: "item/link" },
+      { code: "id-duplicate", line: 11, item: "tag:example.com,2025:1", field: "item/guid" },
+    ];
+    expect(checkFeedText(text, { file: "rss.xml", url: "https://example.com/rss.xml", now }).findings).toMatchObject(expected);
+    const file = await writeFeed("rss.xml", text);
+    expect((await checkFeedFiles([file], { now, readSize: 7 })).findings).toMatchObject(expected);
+  });
+
+  it("knows an Atom feed's author even when it comes after the entries", async () => {
+    const late = atomFeed(atomEntry(1) + atomEntry(2), "<author><name>Ana</name></author>\n");
+    const file = await writeFeed("atom.xml", late);
+    expect((await checkFeedFiles([file], { now, readSize: 16 })).findings).toEqual([]);
+    expect(checkFeedText(late, { file: "atom.xml", url: "https://example.com/atom.xml", now }).findings).toEqual([]);
+
+    const none = atomFeed(atomEntry(1) + atomEntry(2));
+    const findings = (await checkFeedFiles([await writeFeed("atom.xml", none)], { now, readSize: 16 })).findings;
+    expect(findings.map((finding) => [finding.code, finding.item])).toEqual([
+      ["atom-author-missing", "tag:example.com,2025:1"],
+      ["atom-author-missing", "tag:example.com,2025:2"],
+    ]);
+  });
+
+  it("finds a raw & in a file read in pieces as in its whole text, without holding the text", async () => {
+    for (const text of [
+      // At the end of a piece, the & could still start a reference.
+      rssFeed(rssItem(1).replace("Story 1", "Story &amp; more &amp").replace("</title>", " &&x; </title>")),
+      // A CDATA section that never closes is text, & and all.
+      rssFeed(`${rssItem(1)}<item><title>Odd</title><description><![CDATA[ a & b </description></item>\n`),
+      rssFeed(`${rssItem(1)}<!-- a & b ${rssItem(2)}`),
+      // An error long before any &: the file is not read again to its end.
+      `<rss version="2.0"><channel>\n<title>x</title>\u0001\n${rssItem(3).replace("Story", "A & B")}</channel></rss>`,
+    ]) {
+      const whole = checkFeedText(text, { file: "rss.xml", url: "https://example.com/rss.xml", now }).findings;
+      expect(whole).toHaveLength(1);
+      expect(whole[0]?.code).toBe("xml-not-well-formed");
+      for (const readSize of [1, 5, 64]) {
+        const file = await writeFeed("rss.xml", text);
+        expect((await checkFeedFiles([file], { now, readSize })).findings).toEqual(whole);
+      }
+    }
+  });
+
+  it("still names a file that is not UTF-8 when the bad byte is in a later piece, or cut off at its end", async () => {
+    const text = Buffer.from(rssFeed(rssItem(1)));
+    const cut = Buffer.concat([text, Buffer.from("é").subarray(0, 1)]);
+    const bad = Buffer.concat([text.subarray(0, 300), Buffer.from([0xff]), text.subarray(300)]);
+    for (const bytes of [cut, bad]) {
+      const result = await checkFeedFiles([await writeFeed("rss.xml", bytes)], { now, readSize: 64 });
+      expect(result.findings).toEqual([expect.objectContaining({ code: "encoding-invalid", file: "rss.xml" })]);
+    }
+  });
+
+  // Past V8's longest string (2^29 - 24 characters) a file cannot be read whole: an RSS feed that
+  // long is checked all the same, an item at a time.
+  it("checks an RSS feed longer than the longest string", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "wirefeed-check-stream-"));
+    dirs.push(dir);
+    const file = path.join(dir, "rss.xml");
+    const out = createWriteStream(file);
+    const put = (text: string) => new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
+    const [start, end] = rssFeed("@").split("@") as [string, string];
+    await put(start);
+    const filler = "x".repeat(8 << 20);
+    for (let n = 0; n < 66; n++) {
+      await put(rssItem(n).replace("<description>", `<description>${filler}`));
+    }
+    // One item with a problem, at the very end.
+    await put(rssItem(1));
+    await put(end);
+    await new Promise((resolve) => out.end(resolve));
+    expect((await stat(file)).size).toBeGreaterThan(2 ** 29);
+    const result = await checkFeedFiles([{ path: file, display: "rss.xml", url: "https://example.com/rss.xml", explicit: true }], { now });
+    expect(result.findings).toEqual([expect.objectContaining({ code: "id-duplicate", item: "tag:example.com,2025:1" })]);
+    expect(result.checked[0]?.summary?.items).toHaveLength(67);
+    await rm(file);
+  }, 120_000);
+});
