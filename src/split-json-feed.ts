@@ -12,24 +12,38 @@ const ITEM_CLOSE = "\n    }";
 const NEXT_ITEM = `,${ITEM_OPEN}`;
 const ITEMS_CLOSE = "\n  ]";
 
+/** Where a cut starts in the whole text: its offset, and its 1-based line. */
+export interface JsonFeedPlace {
+  offset: number;
+  line: number;
+}
+
 export interface JsonFeedSplit {
   /** The next piece of the text. False once the text is found not to be laid out so: no more is wanted. */
   write(text: string): boolean;
-  /** The envelope's text with `items` empty; undefined when the text is not laid out so. */
-  end(): string | undefined;
+  /**
+   * The first and last cuts, and where the last starts; undefined when the text is not laid out
+   * so. `head + tail` is the feed with `items` empty, `head + "0" + tail` the feed with one item, 0.
+   */
+  end(): { head: string; tail: string; tailAt: JsonFeedPlace } | undefined;
 }
 
 /**
  * Cut a feed's text, given in pieces, into the feed up to `"items": [`, each item from `{` to its
- * `}` (handed to `onItem` with its index and its offset in the text, as soon as it is read; a false
+ * `}` (handed to `onItem` with its index and where it starts in the text, as soon as it is read; a false
  * answer stops the split), the exact `,` and line break between two items, and the rest from the
- * closing `]` on: the first and last cuts joined are the envelope with `items` empty.
+ * closing `]` on: the first and last cuts joined are the envelope with `items` empty. The first
+ * cut goes to `onHead` as soon as it is read.
  *
  * At most `maxPart` characters are gathered while looking for the next cut: past that the text
  * is taken not to be laid out so, which keeps a search for a cut that never comes short. Pieces
  * are searched as they come, with no string made of them until a cut is found.
  */
-export function createJsonFeedSplit(onItem: (text: string, index: number, offset: number) => boolean, maxPart: number): JsonFeedSplit {
+export function createJsonFeedSplit(
+  onItem: (text: string, index: number, at: JsonFeedPlace) => boolean,
+  maxPart: number,
+  onHead: (text: string) => void = () => {},
+): JsonFeedSplit {
   let state: "head" | "between" | "item" | "tail" | "failed" = "head";
   let head = "";
   /** The text read and not yet cut, in pieces, and their length. */
@@ -37,6 +51,7 @@ export function createJsonFeedSplit(onItem: (text: string, index: number, offset
   let length = 0;
   /** Where the pieces start in the whole text. */
   let offset = 0;
+  let line = 1;
   /** The search for the next cut: how many pieces it has looked through, their length, and the end of the last that the next piece may complete. */
   let searched = 0;
   let searchedLength = 0;
@@ -52,12 +67,14 @@ export function createJsonFeedSplit(onItem: (text: string, index: number, offset
   const take = (count: number): string => {
     const text = buffer();
     pieces = count < text.length ? [text.slice(count)] : [];
+    const taken = text.slice(0, count);
     length -= count;
     offset += count;
+    for (let at = taken.indexOf("\n"); at !== -1; at = taken.indexOf("\n", at + 1)) line++;
     searched = 0;
     searchedLength = 0;
     carry = "";
-    return text.slice(0, count);
+    return taken;
   };
   /** Where `pattern` first is in the text not yet cut; -1 until it comes. */
   const find = (pattern: string): number => {
@@ -78,6 +95,7 @@ export function createJsonFeedSplit(onItem: (text: string, index: number, offset
       const open = find(ITEMS_OPEN);
       if (open < 0) return false;
       head = take(open + ITEMS_OPEN.length);
+      onHead(head);
       state = "between";
       return true;
     }
@@ -102,7 +120,7 @@ export function createJsonFeedSplit(onItem: (text: string, index: number, offset
     if (state === "item") {
       const end = find(ITEM_CLOSE);
       if (end < 0) return false;
-      const at = offset;
+      const at = { offset, line };
       const text = take(end + ITEM_CLOSE.length);
       state = onItem(text, index++, at) ? "between" : "failed";
       return true;
@@ -127,7 +145,7 @@ export function createJsonFeedSplit(onItem: (text: string, index: number, offset
     },
     end() {
       if (state !== "tail") return undefined;
-      return head + buffer();
+      return { head, tail: buffer(), tailAt: { offset, line } };
     },
   };
 }

@@ -70,9 +70,10 @@ describe("check: XML feeds read as a stream", () => {
       onRead: (bytes) => reads.push(bytes),
       onItem: (item) => {
         items++;
-        expect(item.local).toBe(local);
+        const element = item as XmlElement;
+        expect(element.local).toBe(local);
         // The item handed over is already out of the tree, and no item before it is left in it.
-        expect(countElements(rootOf(item), local)).toBe(0);
+        expect(countElements(rootOf(element), local)).toBe(0);
       },
     });
     expect(result.findings).toEqual([]);
@@ -143,6 +144,82 @@ describe("check: XML feeds read as a stream", () => {
     }
   });
 
+});
+
+const jsonItem = (n: number, more: Record<string, unknown> = {}) => ({
+  id: `tag:example.com,2025:${n}`,
+  url: `https://example.com/${n}`,
+  title: `Story ${n}`,
+  content_html: `<p>${"Words. ".repeat(40)}</p>`,
+  date_published: "2025-05-03T06:00:00Z",
+  ...more,
+});
+
+const jsonFeed = (items: unknown[], more: Record<string, unknown> = {}) =>
+  `${JSON.stringify(
+    { version: "https://jsonfeed.org/version/1.1", title: "News", home_page_url: "https://example.com/", feed_url: "https://example.com/feed.json", language: "en", ...more, items },
+    null,
+    2,
+  )}\n`;
+
+describe("check: a JSON Feed an item at a time", () => {
+  // Catches: parsing a JSON Feed whole (issue 7: at 10,000 full items its text and parse peaked at 0.5 GB).
+  it("checks each item of a feed laid out as wirefeed lays it out while the file is still being read", async () => {
+    const text = jsonFeed(Array.from({ length: 300 }, (_, n) => jsonItem(n)));
+    const file = await writeFeed("feed.json", text);
+    let read = 0;
+    const readAtItem: number[] = [];
+    const result = await checkFeedFiles([file], {
+      now,
+      readSize: 4096,
+      onRead: (bytes) => {
+        read += bytes;
+      },
+      onItem: () => readAtItem.push(read),
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.checked[0]?.summary?.items).toHaveLength(300);
+    expect(readAtItem).toHaveLength(300);
+    // Each item is checked within a piece or two of its end, not once the whole file is read.
+    readAtItem.forEach((bytes, index) => expect(bytes).toBeLessThan(((index + 1) / 300) * text.length + 2 * 4096));
+  });
+
+  it("gives the whole check's findings, in its order, read in pieces or laid out otherwise", async () => {
+    const items = [
+      jsonItem(1),
+      jsonItem(2, { url: "/relative", date_published: "yesterday", zz: 1 }),
+      jsonItem(1, { title: "Again" }),
+      { title: "No id", content_html: "<p>x</p>" },
+      jsonItem(4, { id: 4, attachments: [{ url: "https://example.com/a.mp3", mime_type: "image/jpg" }] }),
+    ];
+    const text = jsonFeed(items, { feed_url: "https://example.com/other.json", language: undefined, author: { name: "Ana" }, icon: "icon.png", extra: true });
+    // As the whole check found them before it read a feed an item at a time.
+    const expected = [
+      { code: "self-link-mismatch", line: 5, field: "feed_url" },
+      { code: "relative-url", line: 9, field: "icon" },
+      { code: "language-missing", line: 1, field: "language" },
+      { code: "json-author-deprecated", line: 6, field: "author" },
+      { code: "relative-url", line: 20, item: "tag:example.com,2025:2", field: "items[1].url" },
+      { code: "date-invalid", line: 20, item: "tag:example.com,2025:2", field: "items[1].date_published" },
+      { code: "id-duplicate", line: 28, item: "tag:example.com,2025:1", field: "items[2].id" },
+      { code: "id-missing", item: "No id", field: "items[3].id" },
+      { code: "id-invalid", line: 39, item: "4", field: "items[4].id" },
+      { code: "enclosure-type-invalid", line: 39, item: "4", field: "items[4].attachments[0].mime_type" },
+      { code: "json-schema", message: "must NOT have additional properties (extra) (JSON Feed 1.1 schema)" },
+      { code: "json-schema", line: 20, item: "tag:example.com,2025:2", field: "items[1]" },
+    ];
+    const whole = checkFeedText(text, { file: "feed.json", url: "https://example.com/feed.json", now }).findings;
+    expect(whole).toMatchObject(expected);
+    const file = await writeFeed("feed.json", text);
+    expect((await checkFeedFiles([file], { now, readSize: 5 })).findings).toEqual(whole);
+    // Any other layout is checked whole, with the same findings but for their lines.
+    const compact = JSON.stringify(JSON.parse(text));
+    const other = (await checkFeedFiles([await writeFeed("feed.json", compact)], { now, readSize: 64 })).findings;
+    expect(other.map((finding) => [finding.code, finding.item, finding.field])).toEqual(whole.map((finding) => [finding.code, finding.item, finding.field]));
+  });
+});
+
+describe("check: feeds longer than the longest string", () => {
   // Past V8's longest string (2^29 - 24 characters) a file cannot be read whole: an RSS feed that
   // long is checked all the same, an item at a time.
   it("checks an RSS feed longer than the longest string", async () => {

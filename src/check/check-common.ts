@@ -149,6 +149,16 @@ export function createIdRegistry(context: FeedCheckContext, what: string) {
 }
 
 /**
+ * The same text in a string of its own. A parser hands over text as slices of the piece of the
+ * document it is reading (saxes), or of the text it parses (JSON.parse), and V8 keeps a whole
+ * string alive for any slice of it: an item's title kept for the cross-format rules would keep
+ * each piece read, the whole document in the end.
+ */
+export function copyText(text: string): string {
+  return text === "" ? text : ` ${text}`.slice(1);
+}
+
+/**
  * Findings held back until the end of a document: its items are checked as each is read, but
  * their findings come after those of the envelope (the channel or feed), which may end after them.
  */
@@ -156,7 +166,10 @@ export function createHeldFindings(context: FeedCheckContext) {
   const held: Omit<Finding, "file">[] = [];
   return {
     /** The context to check items with: it holds what they report. */
-    context: { ...context, report: (finding: Omit<Finding, "file">) => void held.push(finding) } satisfies FeedCheckContext,
+    context: {
+      ...context,
+      report: (finding: Omit<Finding, "file">) => void held.push(finding.item === undefined ? finding : { ...finding, item: copyText(finding.item) }),
+    } satisfies FeedCheckContext,
     /** Report what is held, in order, but what `keep` turns down. */
     release(keep: (finding: Omit<Finding, "file">) => boolean = () => true): void {
       for (const finding of held) if (keep(finding)) context.report(finding);

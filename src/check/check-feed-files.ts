@@ -87,9 +87,9 @@ export interface CheckFeedFilesOptions {
   now: Date;
   /** Bytes read at a time (64 KiB); for tests. */
   readSize?: number | undefined;
-  /** Called with each piece read, and with each RSS item or Atom entry as it is let go; for tests. */
+  /** Called with the size of each piece read, and with each item as `createFeedCheck`'s `onItem`; for tests. */
   onRead?: ((bytes: number) => void) | undefined;
-  onItem?: ((item: XmlElement) => void) | undefined;
+  onItem?: ((item: XmlElement | Record<string, unknown>) => void) | undefined;
 }
 
 /**
@@ -112,15 +112,20 @@ async function* readBody(file: string, options: CheckFeedFilesOptions): AsyncGen
 }
 
 /**
- * Every rule for one feed file, read a piece at a time (`createFeedCheck`). Undefined when it is
- * not UTF-8, or too long for the whole read a JSON Feed still needs (see `problem`).
+ * Every rule for one feed file, read a piece at a time (`createFeedCheck`), or why there are none:
+ * it is not UTF-8, or too long for a whole read (a JSON Feed in another layout still needs one).
  */
 async function checkFeedFile(file: FeedFile, options: CheckFeedFilesOptions): Promise<CheckedFeedText | { problem: "invalid" | "too-long" }> {
   const feedOptions = { file: file.display, url: file.url, now: options.now, onItem: options.onItem };
   try {
-    const check = createFeedCheck(feedOptions);
-    for await (const text of readBody(file.path, options)) check.write(text);
-    const ended = check.end();
+    const check = async (whole: boolean) => {
+      const feed = createFeedCheck({ ...feedOptions, whole });
+      for await (const text of readBody(file.path, options)) feed.write(text);
+      return feed.end();
+    };
+    let ended = await check(false);
+    // A JSON Feed not laid out as wirefeed lays it out is read again, whole.
+    if (ended.wholeNeeded) ended = await check(true);
     if (ended.xmlError === undefined) return ended;
     // Only a document that is not well-formed is read again, to point at a raw "&" in it.
     for (let start: RawAmpersandScanStart | undefined; ; ) {

@@ -1,5 +1,5 @@
 import { createAtomCheck } from "./check-atom.ts";
-import { checkJson } from "./check-json.ts";
+import { checkJson, createJsonCheck } from "./check-json.ts";
 import { createRssCheck } from "./check-rss.ts";
 import { type RawAmpersand, type RawAmpersandScanStart, createRawAmpersandScan } from "./find-raw-ampersand.ts";
 import { type XmlElement, type XmlError, type XmlStream, createXmlStream } from "./parse-xml.ts";
@@ -20,13 +20,13 @@ export interface CheckedFeedText {
   summary: FeedSummary | undefined;
 }
 
+/** A JSON Feed's version key. A "/" may be written "\/" (PHP's json_encode does). */
+const JSON_FEED_VERSION = /"version"\s*:\s*"https?:(?:\\?\/){2}jsonfeed\.org\\?\/version\\?\//;
+
 /** Tell RSS, Atom and JSON Feed apart by content, not by file name. */
 export function detectFeedFormat(text: string): FeedFormat | undefined {
   const start = text.replace(/^\uFEFF/, "").trimStart();
-  if (start.startsWith("{")) {
-    // A "/" may be written "\/" (PHP's json_encode does).
-    return /"version"\s*:\s*"https?:(?:\\?\/){2}jsonfeed\.org\\?\/version\\?\//.test(start) ? "json" : undefined;
-  }
+  if (start.startsWith("{")) return JSON_FEED_VERSION.test(start) ? "json" : undefined;
   if (!start.startsWith("<")) return undefined;
   const root = /<([A-Za-z_][\w.-]*:)?(rss|feed|RDF)[\s>/]/.exec(start.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, ""));
   if (root?.[2] === "rss") return "rss";
@@ -37,9 +37,13 @@ export function detectFeedFormat(text: string): FeedFormat | undefined {
 /** Every rule for one feed document. Pure: text in, findings out. */
 export function checkFeedText(text: string, options: CheckFeedTextOptions): CheckedFeedText {
   const body = stripBom(text);
-  const check = createFeedCheck(options);
-  check.write(body);
-  const ended = check.end();
+  const check = (whole: boolean) => {
+    const feed = createFeedCheck({ ...options, whole });
+    feed.write(body);
+    return feed.end();
+  };
+  let ended = check(false);
+  if (ended.wholeNeeded) ended = check(true);
   if (ended.xmlError === undefined) return ended;
   const { xmlError } = ended;
   for (let start: RawAmpersandScanStart | undefined; ; ) {
@@ -52,8 +56,10 @@ export function checkFeedText(text: string, options: CheckFeedTextOptions): Chec
 }
 
 export interface FeedCheckOptions extends CheckFeedTextOptions {
-  /** Called as each RSS item or Atom entry is checked, before it is let go; for tests. */
-  onItem?: ((item: XmlElement) => void) | undefined;
+  /** Gather the whole text and check it at the end, as a JSON Feed not laid out as wirefeed lays it out needs. */
+  whole?: boolean | undefined;
+  /** Called with each item (an RSS item's or Atom entry's element, a JSON Feed item read an item at a time) as it is checked, before it is let go; for tests. */
+  onItem?: ((item: XmlElement | Record<string, unknown>) => void) | undefined;
 }
 
 export interface EndedFeedCheck extends CheckedFeedText {
@@ -62,13 +68,16 @@ export interface EndedFeedCheck extends CheckedFeedText {
    * to be `reportXmlError`'s alone, once the text is scanned for a raw "&" (`createRawAmpersandScan`).
    */
   xmlError?: XmlError | undefined;
+  /** True when a JSON Feed read an item at a time turned out to need the whole check: nothing is reported, and the text is to be given again with `whole`. */
+  wholeNeeded?: boolean | undefined;
 }
 
 /**
  * Every rule for one feed document given as its text in pieces, in order, without a leading byte
- * order mark. An RSS or Atom document is parsed as it comes, and each item checked and let
- * go as it closes: what is held is the envelope, one item and the findings. A JSON Feed, or a
- * document whose format its start does not tell, is gathered and checked whole at the end.
+ * order mark. An RSS or Atom document is parsed as it comes, and each item checked and let go as
+ * it closes: what is held is the envelope, one item and the findings. A JSON Feed is read an item
+ * at a time when it is laid out as wirefeed lays it out (`createJsonCheck`; else `wholeNeeded`).
+ * A document whose format its start does not tell is gathered and checked whole at the end.
  */
 export function createFeedCheck(options: FeedCheckOptions) {
   const findings: Finding[] = [];
@@ -84,6 +93,7 @@ export function createFeedCheck(options: FeedCheckOptions) {
   let head: string[] = [];
   let headLength = 0;
   let xml: { format: "rss" | "atom"; stream: XmlStream; rules: XmlFeedCheck } | undefined;
+  let json: ReturnType<typeof createJsonCheck> | undefined;
 
   const startXml = (format: "rss" | "atom") => {
     const rules = format === "rss" ? createRssCheck(context) : createAtomCheck(context);
@@ -101,18 +111,26 @@ export function createFeedCheck(options: FeedCheckOptions) {
 
   return {
     write(text: string): void {
-      if (xml) {
-        xml.stream.write(text);
-        return;
+      if (xml) xml.stream.write(text);
+      else if (json) json.write(text);
+      else {
+        head.push(text);
+        headLength += text.length;
+        // Past its first megabyte, a document that has not said what it is gets the whole check.
+        if (options.whole || headLength > EARLY_DETECTION_LIMIT) return;
+        const format = detectFeedFormatEarly(head.join(""));
+        if (format === "json") {
+          json = createJsonCheck(context, options.onItem);
+          for (const piece of head) json.write(piece);
+          head = [];
+        } else if (format !== undefined) xml = startXml(format);
       }
-      head.push(text);
-      headLength += text.length;
-      // Past its first megabyte, a document that has not said what it is gets the whole check.
-      if (headLength > EARLY_DETECTION_LIMIT) return;
-      const format = detectXmlFeedFormatEarly(head.join(""));
-      if (format !== undefined) xml = startXml(format);
     },
     end(): EndedFeedCheck {
+      if (json) {
+        const summary = json.end();
+        return summary === undefined ? { format: "json", findings: [], summary: undefined, wholeNeeded: true } : { format: "json", findings, summary };
+      }
       if (!xml) {
         const body = head.join("");
         head = [body];
@@ -145,11 +163,12 @@ export function stripBom(text: string): string {
 }
 
 /**
- * "rss" or "atom" once the start of the text says so as `detectFeedFormat` of the whole would:
- * the root's tag has come, after declarations and comments that all end before it.
+ * The format once the start of the text says it as `detectFeedFormat` of the whole would: a JSON
+ * Feed's version, or an XML root's tag after declarations and comments that all end before it.
  */
-function detectXmlFeedFormatEarly(head: string): "rss" | "atom" | undefined {
+function detectFeedFormatEarly(head: string): FeedFormat | undefined {
   const start = head.trimStart();
+  if (start.startsWith("{")) return JSON_FEED_VERSION.test(start) ? "json" : undefined;
   if (!start.startsWith("<")) return undefined;
   const stripped = start.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, "");
   const root = /<([A-Za-z_][\w.-]*:)?(rss|feed|RDF)[\s>/]/.exec(stripped);

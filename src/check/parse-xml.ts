@@ -1,4 +1,5 @@
 import { SaxesParser } from "saxes";
+import { copyText } from "./check-common.ts";
 
 export const ATOM_NS = "http://www.w3.org/2005/Atom";
 export const CONTENT_NS = "http://purl.org/rss/1.0/modules/content/";
@@ -121,15 +122,6 @@ export function createXmlStream(options: XmlStreamOptions = {}): XmlStream {
       return { root, error, encoding };
     },
   };
-}
-
-/**
- * The same text in a string of its own. saxes hands over text as slices of the piece of the
- * document it is reading, and V8 keeps a whole string alive for any slice of it: an item's title
- * kept for the cross-format rules would keep each piece read, the whole document in the end.
- */
-function copyText(text: string): string {
-  return text === "" ? text : (` ${text}`).slice(1);
 }
 
 /** Child elements with this namespace and local name. */

@@ -77,7 +77,7 @@ export function checkByItem(texts: readonly string[]): string[] | undefined {
   if (envelope === undefined) return undefined;
   let feed: unknown;
   try {
-    feed = JSON.parse(envelope);
+    feed = JSON.parse(envelope.head + envelope.tail);
   } catch {
     return undefined;
   }
