@@ -131,7 +131,10 @@ export function createJsonFeedSplit(
   /** Whether more text is wanted: still looking for a cut past `maxPart`, it is not coming. */
   const settle = (): boolean => {
     if (state !== "tail" && state !== "failed" && length > maxPart) state = "failed";
-    return state !== "failed";
+    if (state !== "failed") return true;
+    pieces = [];
+    length = 0;
+    return false;
   };
 
   return {
