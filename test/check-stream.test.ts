@@ -162,6 +162,38 @@ const jsonFeed = (items: unknown[], more: Record<string, unknown> = {}) =>
     2,
   )}\n`;
 
+describe("check: XML read in pieces, where the pieces fall", () => {
+  // Catches: saxes reports text after the root when it hands over text, which it does at the end
+  // of every piece it is given: the error's line and column were those of a piece's end.
+  it("places text after the root element where the whole text does, wherever the pieces end", async () => {
+    const valid = rssFeed(rssItem(1));
+    for (const text of [`${valid}hello\nworld\n`, `${valid}\nhello <!-- c -->\n`, `${valid.trimEnd()}x]]>y--z\u0085w`]) {
+      const whole = checkFeedText(text, { file: "rss.xml", url: "https://example.com/rss.xml", now }).findings;
+      expect(whole).toHaveLength(1);
+      expect(whole[0]?.code).toBe("xml-not-well-formed");
+      const file = await writeFeed("rss.xml", text);
+      for (const readSize of [1, 2, 3, 5, 7, 64]) {
+        expect((await checkFeedFiles([file], { now, readSize })).findings, `read ${readSize} bytes at a time`).toEqual(whole);
+      }
+    }
+  });
+
+  // Catches: a rule that threw while an item was checked came out as "not well-formed XML",
+  // hiding the bug; a text too long for one string came out the same way.
+  it("lets an error thrown by a rule through, rather than calling the XML not well-formed", async () => {
+    const file = await writeFeed("rss.xml", rssFeed(rssItem(1) + rssItem(2)));
+    const bug = new TypeError("a bug in a rule");
+    await expect(
+      checkFeedFiles([file], {
+        now,
+        onItem: () => {
+          throw bug;
+        },
+      }),
+    ).rejects.toBe(bug);
+  });
+});
+
 describe("check: a JSON Feed an item at a time", () => {
   // Catches: parsing a JSON Feed whole (issue 7: at 10,000 full items its text and parse peaked at 0.5 GB).
   it("checks each item of a feed laid out as wirefeed lays it out while the file is still being read", async () => {

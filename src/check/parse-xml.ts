@@ -85,20 +85,35 @@ export function createXmlStream(options: XmlStreamOptions = {}): XmlStream {
     else root ??= element;
     current = element;
   });
-  parser.on("closetag", () => {
-    if (error) return;
-    const closed = current;
-    if (closed) closed.text = copyText(closed.text);
-    current = current?.parent;
-    // An element that has just closed is its parent's last child.
-    if (closed && current && options.isItem?.(closed)) {
-      current.children.pop();
-      options.onItem?.(closed);
+  /**
+   * What a handler of ours threw (a rule checking an item, a text too long for one string): saxes
+   * would report it as a well-formedness error at its position; it is thrown once saxes returns.
+   */
+  let thrown: { failure: unknown } | undefined;
+  const guard = (handle: () => void) => {
+    if (error || thrown) return;
+    try {
+      handle();
+    } catch (failure) {
+      thrown = { failure };
     }
-  });
-  const append = (data: string) => {
-    if (!error && current) current.text += data;
   };
+  parser.on("closetag", () =>
+    guard(() => {
+      const closed = current;
+      if (closed) closed.text = copyText(closed.text);
+      current = current?.parent;
+      // An element that has just closed is its parent's last child.
+      if (closed && current && options.isItem?.(closed)) {
+        current.children.pop();
+        options.onItem?.(closed);
+      }
+    }),
+  );
+  const append = (data: string) =>
+    guard(() => {
+      if (current) current.text += data;
+    });
   parser.on("text", append);
   parser.on("cdata", append);
   parser.on("error", (failure) => {
@@ -111,14 +126,27 @@ export function createXmlStream(options: XmlStreamOptions = {}): XmlStream {
     } catch (failure) {
       error ??= { line: parser.line, column: parser.column, message: (failure as Error).message };
     }
+    if (thrown) throw thrown.failure;
   };
+  /**
+   * The text after the last "<" given so far. saxes hands over the text it holds at the end of
+   * every piece, and reports text after the root element then, at that piece's end: each piece
+   * given to it ends with a "<", after which it holds no text, so every position is the one the
+   * whole text gives.
+   */
+  let held = "";
   return {
     write(text) {
       // Past the first error nothing more is built or reported.
-      if (!error) run(() => parser.write(text));
+      if (error) return;
+      const all = held + text;
+      const cut = all.lastIndexOf("<") + 1;
+      held = all.slice(cut);
+      if (cut > 0) run(() => parser.write(all.slice(0, cut)));
     },
     close() {
-      if (!error) run(() => parser.close());
+      if (!error) run(() => parser.write(held).close());
+      held = "";
       return { root, error, encoding };
     },
   };
