@@ -28,7 +28,7 @@ function resolveLocal(from: string, specifier: string): string | undefined {
   return path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
 }
 
-const LEAVES = new Set(["errors.ts", "dates.ts", "fields.ts", "worker-entry.ts", "model/types.ts"]);
+const LEAVES = new Set(["errors.ts", "dates.ts", "fields.ts", "split-json-feed.ts", "worker-entry.ts", "model/types.ts"]);
 const STAGES = ["config", "content", "media", "render", "cache", "model", "state", "formats", "gate", "previous", "schedule", "output", "check", "ping"];
 const folderOf = (file: string) => (file.includes("/") ? file.slice(0, file.indexOf("/")) : "");
 

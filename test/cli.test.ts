@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { open, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -186,10 +186,20 @@ describe("wirefeed build", () => {
     await put(feed.slice(itemsEnd + "\n    }".length));
     await new Promise((resolve) => out.end(resolve));
     expect((await stat(file)).size).toBeGreaterThan(2 ** 29);
-    // wirefeed check cannot read such a file whole yet, and says so rather than calling it not UTF-8.
+    // wirefeed check reads a feed laid out as the build lays it out an item at a time: it is checked.
     const checked = await runCli(["check", "dist/feed.json", "--now", FIXED_NOW], { cwd: dir });
-    expect(checked.stdout).toContain("error   file-too-large dist/feed.json: longer than the longest text Node holds (about 512 MiB)");
-    expect(checked.code).toBe(1);
+    expect(checked.stdout).toBe("No problems in 1 feed.\n");
+    expect(checked.code).toBe(0);
+    // Laid out otherwise (the items' key indented one space less), it must be read whole: it cannot
+    // be, and check says so rather than calling it not UTF-8.
+    const itemsKey = Buffer.byteLength(feed.slice(0, feed.indexOf('\n  "items": [')));
+    const handle = await open(file, "r+");
+    await handle.write(' \n "', itemsKey);
+    const whole = await runCli(["check", "dist/feed.json", "--now", FIXED_NOW], { cwd: dir });
+    expect(whole.stdout).toContain("error   file-too-large dist/feed.json: longer than the longest text Node holds (about 512 MiB)");
+    expect(whole.code).toBe(1);
+    await handle.write('\n  "', itemsKey);
+    await handle.close();
 
     const run = await build(dir, "--json");
     expect(run.code).toBe(0);

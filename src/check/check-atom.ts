@@ -6,20 +6,47 @@ import {
   checkHttpUrl,
   checkLanguage,
   checkSelfLink,
+  createHeldFindings,
   createIdRegistry,
   reportError,
   reportWarning,
 } from "./check-common.ts";
 import { findHtmlTextProblems, textOfHtml } from "./inspect-html.ts";
 import { ATOM_NS, type XmlElement, childOf, childrenOf, xmlBaseOf } from "./parse-xml.ts";
-import type { FeedCheckContext, FeedItemSummary, FeedSummary } from "./types.ts";
+import type { FeedCheckContext, FeedItemSummary, XmlFeedCheck } from "./types.ts";
 
-/** Atom 1.0: the RFC 4287 rules, including those its RELAX NG schema cannot express (feed-standards §2.3). */
-export function checkAtom(root: XmlElement, context: FeedCheckContext): FeedSummary {
-  const summary: FeedSummary = { format: "atom", file: context.file, selfLink: undefined, items: [] };
+/**
+ * Atom 1.0: the RFC 4287 rules, including those its RELAX NG schema cannot express (feed-standards
+ * §2.3), for one document read as a stream: each `<entry>` of the feed is checked as it closes.
+ */
+export function createAtomCheck(context: FeedCheckContext): XmlFeedCheck {
+  const held = createHeldFindings(context);
+  const registerId = createIdRegistry(held.context, "entry id");
+  const items: FeedItemSummary[] = [];
+  return {
+    isItem: (element) => {
+      const root = element.parent;
+      return element.uri === ATOM_NS && element.local === "entry" && root !== undefined && root.parent === undefined && root.uri === ATOM_NS;
+    },
+    checkItem: (entry) => {
+      // The feed's <author> may come after its entries: the root holds the elements read so far.
+      const feedHasAuthor = childOf(entry.parent as XmlElement, ATOM_NS, "author") !== undefined;
+      items.push(checkEntry(entry, items.length, held.context, registerId, feedHasAuthor));
+    },
+    finish: (root) => {
+      const summary = checkFeed(root, context);
+      // An entry read before the feed's <author> was held to have none.
+      held.release((finding) => !(summary.feedHasAuthor && finding.code === "atom-author-missing"));
+      return { format: "atom", file: context.file, selfLink: summary.selfLink, items };
+    },
+  };
+}
+
+/** The rules of the `<feed>` element and its children but entries. */
+function checkFeed(root: XmlElement, context: FeedCheckContext): { selfLink: string | undefined; feedHasAuthor: boolean } {
   if (root.uri !== ATOM_NS) {
     reportError(context, "atom-namespace", { line: root.line, field: "feed" }, `<feed> must be in the Atom namespace xmlns="${ATOM_NS}", got ${root.uri ? JSON.stringify(root.uri) : "no namespace"}`);
-    return summary;
+    return { selfLink: undefined, feedHasAuthor: false };
   }
   const where = (element: XmlElement | undefined, field: string) => ({ line: element?.line ?? root.line, field });
 
@@ -33,16 +60,11 @@ export function checkAtom(root: XmlElement, context: FeedCheckContext): FeedSumm
 
   const links = childrenOf(root, ATOM_NS, "link");
   const self = links.find((link) => link.attributes.rel === "self");
-  summary.selfLink = self?.attributes.href;
   checkSelfLink(context, self?.attributes.href, where(self, 'feed/link[@rel="self"]'), 'link rel="self"');
   for (const link of links) checkLink(link, context, "feed/link", undefined);
 
   const feedHasAuthor = checkAuthors(root, context, "feed", undefined);
-  const registerId = createIdRegistry(context, "entry id");
-  childrenOf(root, ATOM_NS, "entry").forEach((entry, index) => {
-    summary.items.push(checkEntry(entry, index, context, registerId, feedHasAuthor));
-  });
-  return summary;
+  return { selfLink: self?.attributes.href, feedHasAuthor };
 }
 
 function checkEntry(

@@ -2,7 +2,7 @@ import { FUTURE_TOLERANCE_MS } from "../dates.ts";
 import { LANGUAGE_TAG, checkMediaType } from "../fields.ts";
 import { findRelativeUrls, isHttpUrl } from "./inspect-html.ts";
 import { type ParsedDate, parseRfc3339, parseRfc822 } from "./parse-feed-date.ts";
-import type { FeedCheckContext } from "./types.ts";
+import type { FeedCheckContext, Finding } from "./types.ts";
 
 
 export interface Where {
@@ -145,5 +145,35 @@ export function createIdRegistry(context: FeedCheckContext, what: string) {
         `${what} ${JSON.stringify(id)} is used twice${first === undefined ? "" : ` (first at line ${first})`}; readers merge or drop one of the items`,
       );
     } else seen.set(id, where.line);
+  };
+}
+
+/**
+ * The same text in a string of its own. A parser hands over text as slices of the piece of the
+ * document it is reading (saxes), or of the text it parses (JSON.parse), and V8 keeps a whole
+ * string alive for any slice of it: an item's title kept for the cross-format rules would keep
+ * each piece read, the whole document in the end.
+ */
+export function copyText(text: string): string {
+  return text === "" ? text : ` ${text}`.slice(1);
+}
+
+/**
+ * Findings held back until the end of a document: its items are checked as each is read, but
+ * their findings come after those of the envelope (the channel or feed), which may end after them.
+ */
+export function createHeldFindings(context: FeedCheckContext) {
+  const held: Omit<Finding, "file">[] = [];
+  return {
+    /** The context to check items with: it holds what they report. */
+    context: {
+      ...context,
+      report: (finding: Omit<Finding, "file">) => void held.push(finding.item === undefined ? finding : { ...finding, item: copyText(finding.item) }),
+    } satisfies FeedCheckContext,
+    /** Report what is held, in order, but what `keep` turns down. */
+    release(keep: (finding: Omit<Finding, "file">) => boolean = () => true): void {
+      for (const finding of held) if (keep(finding)) context.report(finding);
+      held.length = 0;
+    },
   };
 }

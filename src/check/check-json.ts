@@ -8,10 +8,13 @@ import {
   checkHttpUrl,
   checkLanguage,
   checkSelfLink,
+  copyText,
+  createHeldFindings,
   createIdRegistry,
   reportError,
   reportWarning,
 } from "./check-common.ts";
+import { type JsonFeedPlace, createJsonFeedSplit } from "../split-json-feed.ts";
 import { isAbsoluteUrl } from "./inspect-html.ts";
 import type { FeedCheckContext, FeedItemSummary, FeedSummary } from "./types.ts";
 
@@ -20,13 +23,14 @@ const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;
 
 export const JSON_FEED_1_1 = "https://jsonfeed.org/version/1.1";
 
-let validate: ValidateFunction | undefined;
+let validators: { feed: ValidateFunction; item: ValidateFunction } | undefined;
 
-function compileSchema(): ValidateFunction {
+function compileSchema(): { feed: ValidateFunction; item: ValidateFunction } {
   const schema = JSON.parse(readFileSync(new URL("../gate/jsonfeed-1.1.schema.json", import.meta.url), "utf8"));
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
-  return ajv.compile(schema);
+  // An item's schema, with the definitions it refers to.
+  return { feed: ajv.compile(schema), item: ajv.compile({ ...schema.properties.items.items, definitions: schema.definitions }) };
 }
 
 type Json = Record<string, unknown>;
@@ -54,6 +58,9 @@ function createLineFinder(text: string): (index: number) => number {
   };
 }
 
+/** The feed's keys whose line a finding gives: that of the first `"key"` in the text. */
+const KEYS = ["version", "feed_url", "home_page_url", "icon", "favicon", "next_url", "language", "author"];
+
 /** JSON Feed 1.1: the schema, the exact version, and what the schema cannot say (feed-standards §2.4). */
 export function checkJson(text: string, context: FeedCheckContext): FeedSummary {
   const summary: FeedSummary = { format: "json", file: context.file, selfLink: undefined, items: [] };
@@ -77,7 +84,130 @@ export function checkJson(text: string, context: FeedCheckContext): FeedSummary 
   };
   /** Paths whose problems this checker reports itself, in words; the schema's message would repeat them. */
   const covered = new Set<string>(["/version"]);
+  summary.selfLink = checkEnvelope(document, keyLine, context, covered);
 
+  const items = Array.isArray(document.items) ? document.items : [];
+  const registerId = createIdRegistry(context, "id");
+  const findId = createIdFinder(() => findIdPlaces(text, { offset: 0, line: 1 }, new Map()));
+  const findIdLine = (rawId: unknown) => findId(rawId)?.line;
+  items.forEach((item: unknown, index: number) => {
+    if (!isObject(item)) return;
+    summary.items.push(checkItem(item, index, findIdLine, context, registerId, covered));
+  });
+
+  validators ??= compileSchema();
+  if (!validators.feed(document)) reportSchemaErrors(validators.feed.errors ?? [], summary.items, covered, context);
+  return summary;
+}
+
+/**
+ * `checkJson` of a text given in pieces, an item at a time, when it is laid out as
+ * `JSON.stringify(feed, null, 2)` lays out a feed (`createJsonFeedSplit`): each item is parsed,
+ * checked, validated against the schema's item and let go as it is read. `end` gives undefined
+ * when the text is laid out otherwise, or is such that its findings could differ from the whole
+ * check's; nothing is reported then, and the text is to be checked whole. What is reported is the
+ * whole check's, in its order: the envelope's findings, then the items', then the schema's, whose
+ * errors are put in the whole document's order by validating the envelope with one item, 0, that
+ * stands for them all.
+ */
+export function createJsonCheck(context: FeedCheckContext, onItem?: (item: Json) => void): { write(text: string): void; end(): FeedSummary | undefined } {
+  const held = createHeldFindings(context);
+  const registerId = createIdRegistry(held.context, "id");
+  const covered = new Set<string>(["/version"]);
+  const items: FeedItemSummary[] = [];
+  const itemErrors: ErrorObject[] = [];
+  /** The line of each key's first place, as the parts come. */
+  const keyLines = new Map<string, number>();
+  const findKeys = (text: string, at: JsonFeedPlace) => {
+    let lineAt: ((index: number) => number) | undefined;
+    for (const key of KEYS) {
+      if (keyLines.has(key)) continue;
+      const index = text.indexOf(`"${key}"`);
+      if (index === -1) continue;
+      lineAt ??= createLineFinder(text);
+      keyLines.set(key, at.line + lineAt(index) - 1);
+    }
+  };
+  const places = new Map<string, Place[]>();
+  const findId = createIdFinder(() => places);
+  /** Set when an item's id line is not among the places read so far: only the whole text tells it. */
+  let lost = false;
+  validators ??= compileSchema();
+  const { item: validateItem } = validators;
+
+  const split = createJsonFeedSplit(
+    (text, index, at) => {
+      let item: unknown;
+      try {
+        item = JSON.parse(text);
+      } catch {
+        return false;
+      }
+      if (!isObject(item)) return false;
+      onItem?.(item);
+      findKeys(text, at);
+      findIdPlaces(text, at, places);
+      const summary = checkItem(
+        item,
+        index,
+        (rawId) => {
+          const found = findId(rawId);
+          if (!found?.inOrder) lost = true;
+          return found?.line;
+        },
+        held.context,
+        registerId,
+        covered,
+      );
+      items.push({ ...summary, id: summary.id && copyText(summary.id), title: summary.title && copyText(summary.title), url: summary.url && copyText(summary.url) });
+      if (!validateItem(item)) {
+        for (const error of validateItem.errors ?? []) itemErrors.push({ ...error, instancePath: `/items/${index}${error.instancePath}` });
+      }
+      return !lost;
+    },
+    MAX_ITEM,
+    (head) => {
+      findKeys(head, { offset: 0, line: 1 });
+      findIdPlaces(head, { offset: 0, line: 1 }, places);
+    },
+  );
+
+  return {
+    write(text) {
+      split.write(text);
+    },
+    end() {
+      const parts = split.end();
+      if (parts === undefined || lost) return undefined;
+      findKeys(parts.tail, parts.tailAt);
+      let document: unknown;
+      try {
+        document = JSON.parse(`${parts.head}0${parts.tail}`);
+      } catch {
+        return undefined;
+      }
+      // The items read are the feed's unless a later key "items" takes their place.
+      if (!isObject(document) || !Array.isArray(document.items) || document.items.length !== 1 || document.items[0] !== 0) return undefined;
+      const feedErrors = validators?.feed(document) ? [] : (validators?.feed.errors ?? []);
+      const isProbe = (error: ErrorObject) => error.instancePath === "/items/0" || error.instancePath.startsWith("/items/0/");
+      const first = feedErrors.findIndex(isProbe);
+      if (first === -1) return undefined;
+      const after = feedErrors.findIndex((error, index) => index > first && !isProbe(error));
+      const errors = [...feedErrors.slice(0, first), ...itemErrors, ...(after === -1 ? [] : feedErrors.slice(after))];
+
+      const selfLink = checkEnvelope(document, (key) => keyLines.get(key), context, covered);
+      held.release();
+      reportSchemaErrors(errors, items, covered, context);
+      return { format: "json", file: context.file, selfLink, items };
+    },
+  };
+}
+
+/** Most characters an item's text may have to be read an item at a time; a feed with a longer one is checked whole. */
+const MAX_ITEM = 64 << 20;
+
+/** The rules of the feed's own keys. Returns its self link. */
+function checkEnvelope(document: Json, keyLine: (key: string) => number | undefined, context: FeedCheckContext, covered: Set<string>): string | undefined {
   const version = document.version;
   if (version !== JSON_FEED_1_1) {
     reportError(
@@ -91,7 +221,6 @@ export function checkJson(text: string, context: FeedCheckContext): FeedSummary 
   }
 
   const feedUrl = stringAt(document, "feed_url");
-  summary.selfLink = feedUrl;
   if (feedUrl === undefined) {
     reportWarning(context, "self-link-missing", { line: 1, field: "feed_url" }, "no feed_url: JSON Feed says it should be considered required on the public web");
   } else {
@@ -107,33 +236,31 @@ export function checkJson(text: string, context: FeedCheckContext): FeedSummary 
   if (document.author !== undefined && document.authors === undefined) {
     reportWarning(context, "json-author-deprecated", { line: keyLine("author"), field: "author" }, "author is deprecated in JSON Feed 1.1 and holds one author only; use authors: [{ name, url }]");
   }
+  return feedUrl;
+}
 
-  const items = Array.isArray(document.items) ? document.items : [];
-  const registerId = createIdRegistry(context, "id");
-  const findIdLine = createIdFinder(text, lineAt);
-  items.forEach((item: unknown, index: number) => {
-    if (!isObject(item)) return;
-    summary.items.push(checkItem(item, index, findIdLine, context, registerId, covered));
-  });
-
-  validate ??= compileSchema();
-  if (!validate(document)) {
-    for (const error of pruneSchemaErrors(validate.errors ?? [])) {
-      const target =
-        error.keyword === "required" ? `${error.instancePath}/${String(error.params.missingProperty)}` : error.instancePath;
-      if (isCovered(covered, target)) continue;
-      const itemIndex = /^\/items\/(\d+)/.exec(error.instancePath)?.[1];
-      const item = itemIndex === undefined ? undefined : summary.items[Number(itemIndex)];
-      const field = error.instancePath.replace(/^\//, "").replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".") || undefined;
-      reportError(
-        context,
-        "json-schema",
-        { line: item?.line, item: item?.id ?? item?.title, ...(field ? { field } : {}) },
-        `${error.message ?? "is invalid"}${error.params && "additionalProperty" in error.params ? ` (${String(error.params.additionalProperty)})` : ""} (JSON Feed 1.1 schema)`,
-      );
-    }
+/** The schema's errors that say more than this checker's own findings, each at its item. */
+function reportSchemaErrors(errors: ErrorObject[], items: readonly FeedItemSummary[], covered: ReadonlySet<string>, context: FeedCheckContext): void {
+  for (const error of pruneSchemaErrors(errors)) {
+    const target =
+      error.keyword === "required" ? `${error.instancePath}/${String(error.params.missingProperty)}` : error.instancePath;
+    if (isCovered(covered, target)) continue;
+    const itemIndex = /^\/items\/(\d+)/.exec(error.instancePath)?.[1];
+    const item = itemIndex === undefined ? undefined : items[Number(itemIndex)];
+    const field = error.instancePath.replace(/^\//, "").replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".") || undefined;
+    reportError(
+      context,
+      "json-schema",
+      { line: item?.line, item: item?.id ?? item?.title, ...(field ? { field } : {}) },
+      `${error.message ?? "is invalid"}${error.params && "additionalProperty" in error.params ? ` (${String(error.params.additionalProperty)})` : ""} (JSON Feed 1.1 schema)`,
+    );
   }
-  return summary;
+}
+
+/** Where an `"id": …` is in the text. */
+interface Place {
+  offset: number;
+  line: number;
 }
 
 /**
@@ -141,30 +268,32 @@ export function checkJson(text: string, context: FeedCheckContext): FeedSummary 
  * once, by its value (so `\/` or `\u00e9` in it do not matter), and each item takes the first
  * of its own id's places after the last one taken, or the first of them all: items come in order,
  * and an id used twice is so found at each of its own lines. (A search of the text for each item
- * took time that grew with the square of the feed: minutes at 10,000 full items.)
+ * took time that grew with the square of the feed: minutes at 10,000 full items.) `inOrder` is
+ * false when no place after the last one taken is known: for a text read in parts, only the rest
+ * of it can tell.
  */
-function createIdFinder(text: string, lineAt: (index: number) => number): (rawId: unknown) => number | undefined {
-  let places: Map<string, number[]> | undefined;
+function createIdFinder(getPlaces: () => Map<string, Place[]>): (rawId: unknown) => { line: number; inOrder: boolean } | undefined {
+  let places: Map<string, Place[]> | undefined;
   /** Per id, how many of its places lie before `from`: `from` only grows, so this does too. */
   const passed = new Map<string, number>();
   let from = 0;
   return (rawId) => {
-    places ??= findIdPlaces(text);
+    places ??= getPlaces();
     const key = JSON.stringify(rawId);
-    const offsets = places.get(key);
-    if (offsets === undefined) return undefined;
+    const list = places.get(key);
+    if (list === undefined) return undefined;
     let next = passed.get(key) ?? 0;
-    while (next < offsets.length && (offsets[next] as number) < from) next++;
+    while (next < list.length && (list[next] as Place).offset < from) next++;
     passed.set(key, next);
-    const at = offsets[next] ?? (offsets[0] as number);
-    from = at + 1;
-    return lineAt(at);
+    const place = list[next] ?? (list[0] as Place);
+    from = place.offset + 1;
+    return { line: place.line, inOrder: next < list.length };
   };
 }
 
-/** Where each `"id": …` of the text is, by the JSON of its value. */
-function findIdPlaces(text: string): Map<string, number[]> {
-  const places = new Map<string, number[]>();
+/** Add where each `"id": …` of `text`, which starts at `at` in the feed, is to `places`, by the JSON of its value. */
+function findIdPlaces(text: string, at: JsonFeedPlace, places: Map<string, Place[]>): Map<string, Place[]> {
+  let lineAt: ((index: number) => number) | undefined;
   for (const match of text.matchAll(/"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*)/g)) {
     let key: string;
     try {
@@ -172,9 +301,11 @@ function findIdPlaces(text: string): Map<string, number[]> {
     } catch {
       continue;
     }
+    lineAt ??= createLineFinder(text);
+    const place = { offset: at.offset + match.index, line: at.line + lineAt(match.index) - 1 };
     const list = places.get(key);
-    if (list) list.push(match.index);
-    else places.set(key, [match.index]);
+    if (list) list.push(place);
+    else places.set(key, [place]);
   }
   return places;
 }

@@ -6,20 +6,47 @@ import {
   checkHttpUrl,
   checkLanguage,
   checkSelfLink,
+  createHeldFindings,
   createIdRegistry,
   reportError,
   reportWarning,
 } from "./check-common.ts";
 import { isHttpUrl } from "./inspect-html.ts";
 import { ATOM_NS, CONTENT_NS, DC_NS, type XmlElement, childOf, childText, childrenOf } from "./parse-xml.ts";
-import type { FeedCheckContext, FeedItemSummary, FeedSummary } from "./types.ts";
+import type { FeedCheckContext, FeedItemSummary, XmlFeedCheck } from "./types.ts";
 
 /** `ana@example.com` or `ana@example.com (Ana Pérez)`: RSS 2.0 wants an address, not a name. */
 const RSS_EMAIL = new RegExp(`^${EMAIL.source.slice(1, -1)}(?:\\s+\\([^()]*\\))?$`);
 
-/** RSS 2.0 with the RSS Board's Best Practices Profile (feed-standards §2.2). */
-export function checkRss(root: XmlElement, context: FeedCheckContext): FeedSummary {
-  const summary: FeedSummary = { format: "rss", file: context.file, selfLink: undefined, items: [] };
+/**
+ * RSS 2.0 with the RSS Board's Best Practices Profile (feed-standards §2.2), for one document read
+ * as a stream: each `<item>` of the first `<channel>` is checked as it closes.
+ */
+export function createRssCheck(context: FeedCheckContext): XmlFeedCheck {
+  const held = createHeldFindings(context);
+  const registerId = createIdRegistry(held.context, "guid");
+  const items: FeedItemSummary[] = [];
+  return {
+    isItem: (element) => element.uri === "" && element.local === "item" && isFirstChannel(element.parent),
+    checkItem: (element) => {
+      items.push(checkItem(element, items.length, held.context, registerId));
+    },
+    finish: (root) => {
+      const selfLink = checkChannel(root, context);
+      held.release();
+      return { format: "rss", file: context.file, selfLink, items };
+    },
+  };
+}
+
+/** The `<channel>` whose items are checked: the root's first. */
+function isFirstChannel(element: XmlElement | undefined): boolean {
+  const root = element?.parent;
+  return element !== undefined && root !== undefined && root.parent === undefined && childOf(root, "", "channel") === element;
+}
+
+/** The rules of the root and the channel. Returns the channel's self link. */
+function checkChannel(root: XmlElement, context: FeedCheckContext): string | undefined {
   if (root.attributes.version !== "2.0") {
     reportError(context, "rss-version", { line: root.line, field: "rss@version" }, `expected <rss version="2.0">, got ${root.attributes.version === undefined ? "no version" : JSON.stringify(root.attributes.version)}`);
   }
@@ -28,7 +55,7 @@ export function checkRss(root: XmlElement, context: FeedCheckContext): FeedSumma
     reportError(context, "rss-channel", { line: root.line, field: "channel" }, `expected exactly one <channel>, found ${channels.length}`);
   }
   const channel = channels[0];
-  if (!channel) return summary;
+  if (!channel) return undefined;
 
   for (const name of ["title", "link", "description"]) {
     const element = childOf(channel, "", name);
@@ -44,7 +71,6 @@ export function checkRss(root: XmlElement, context: FeedCheckContext): FeedSumma
 
   const selfLinks = childrenOf(channel, ATOM_NS, "link").filter((element) => element.attributes.rel === "self");
   const self = selfLinks[0];
-  summary.selfLink = self?.attributes.href;
   checkSelfLink(context, self?.attributes.href, { line: self?.line ?? channel.line, field: "channel/atom:link[@rel=self]" }, 'atom:link rel="self"');
   if (self && self.attributes.type !== undefined && self.attributes.type !== "application/rss+xml") {
     reportWarning(context, "self-link-type", { line: self.line, field: "channel/atom:link@type" }, `the RSS self link should have type="application/rss+xml", got ${JSON.stringify(self.attributes.type)}`);
@@ -65,11 +91,7 @@ export function checkRss(root: XmlElement, context: FeedCheckContext): FeedSumma
     reportError(context, "rss-ttl-invalid", { line: ttl.line, field: "channel/ttl" }, `<ttl> must be a whole number of minutes, got ${JSON.stringify(ttl.text.trim())}`);
   }
 
-  const registerId = createIdRegistry(context, "guid");
-  childrenOf(channel, "", "item").forEach((item, index) => {
-    summary.items.push(checkItem(item, index, context, registerId));
-  });
-  return summary;
+  return self?.attributes.href;
 }
 
 function checkItem(

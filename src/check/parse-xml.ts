@@ -1,4 +1,5 @@
 import { SaxesParser } from "saxes";
+import { copyText } from "./check-common.ts";
 
 export const ATOM_NS = "http://www.w3.org/2005/Atom";
 export const CONTENT_NS = "http://purl.org/rss/1.0/modules/content/";
@@ -21,17 +22,43 @@ export interface XmlElement {
   parent: XmlElement | undefined;
 }
 
+export interface XmlError {
+  line: number;
+  column: number;
+  message: string;
+}
+
 export interface ParsedXml {
   /** The root element, as far as the parser got. */
   root: XmlElement | undefined;
   /** The first well-formedness error. */
-  error: { line: number; column: number; message: string } | undefined;
+  error: XmlError | undefined;
   /** `encoding` of the XML declaration, if there is one. */
   encoding: string | undefined;
 }
 
-/** Strict, namespace-aware parse (saxes, no recovery): stops building at the first error. */
-export function parseXml(text: string): ParsedXml {
+export interface XmlStreamOptions {
+  /**
+   * Whether `element`, which has just closed, is an item the caller checks and lets go (an RSS
+   * `<item>`, an Atom `<entry>`): it is then taken out of the tree and given to `onItem`, so the
+   * tree holds the document's envelope and at most the one item being read.
+   */
+  isItem?: (element: XmlElement) => boolean;
+  onItem?: (element: XmlElement) => void;
+}
+
+export interface XmlStream {
+  /** The next piece of the document's text. */
+  write(text: string): void;
+  /** The end of the document: what was parsed, with the first well-formedness error. */
+  close(): ParsedXml;
+}
+
+/**
+ * Strict, namespace-aware parse (saxes, no recovery) of a document given in pieces: stops building
+ * at the first error. Each item `options.isItem` picks is handed over once closed, then dropped.
+ */
+export function createXmlStream(options: XmlStreamOptions = {}): XmlStream {
   const parser = new SaxesParser({ xmlns: true, position: true });
   let root: XmlElement | undefined;
   let current: XmlElement | undefined;
@@ -43,7 +70,7 @@ export function parseXml(text: string): ParsedXml {
   parser.on("opentag", (tag) => {
     if (error) return;
     const attributes: Record<string, string> = {};
-    for (const attribute of Object.values(tag.attributes)) attributes[attribute.name] = attribute.value;
+    for (const attribute of Object.values(tag.attributes)) attributes[attribute.name] = copyText(attribute.value);
     const element: XmlElement = {
       name: tag.name,
       local: tag.local,
@@ -58,25 +85,71 @@ export function parseXml(text: string): ParsedXml {
     else root ??= element;
     current = element;
   });
-  parser.on("closetag", () => {
-    if (error) return;
-    current = current?.parent;
-  });
-  const append = (data: string) => {
-    if (!error && current) current.text += data;
+  /**
+   * What a handler of ours threw (a rule checking an item, a text too long for one string): saxes
+   * would report it as a well-formedness error at its position; it is thrown once saxes returns.
+   */
+  let thrown: { failure: unknown } | undefined;
+  const guard = (handle: () => void) => {
+    if (error || thrown) return;
+    try {
+      handle();
+    } catch (failure) {
+      thrown = { failure };
+    }
   };
+  parser.on("closetag", () =>
+    guard(() => {
+      const closed = current;
+      if (closed) closed.text = copyText(closed.text);
+      current = current?.parent;
+      // An element that has just closed is its parent's last child.
+      if (closed && current && options.isItem?.(closed)) {
+        current.children.pop();
+        options.onItem?.(closed);
+      }
+    }),
+  );
+  const append = (data: string) =>
+    guard(() => {
+      if (current) current.text += data;
+    });
   parser.on("text", append);
   parser.on("cdata", append);
   parser.on("error", (failure) => {
     // saxes prefixes "line:column: "; the finding has its own line.
     error ??= { line: parser.line, column: parser.column, message: failure.message.replace(/^\d+:\d+: /, "") };
   });
-  try {
-    parser.write(text).close();
-  } catch (failure) {
-    error ??= { line: parser.line, column: parser.column, message: (failure as Error).message };
-  }
-  return { root, error, encoding };
+  const run = (step: () => void) => {
+    try {
+      step();
+    } catch (failure) {
+      error ??= { line: parser.line, column: parser.column, message: (failure as Error).message };
+    }
+    if (thrown) throw thrown.failure;
+  };
+  /**
+   * The text after the last "<" given so far. saxes hands over the text it holds at the end of
+   * every piece, and reports text after the root element then, at that piece's end: each piece
+   * given to it ends with a "<", after which it holds no text, so every position is the one the
+   * whole text gives.
+   */
+  let held = "";
+  return {
+    write(text) {
+      // Past the first error nothing more is built or reported.
+      if (error) return;
+      const all = held + text;
+      const cut = all.lastIndexOf("<") + 1;
+      held = all.slice(cut);
+      if (cut > 0) run(() => parser.write(all.slice(0, cut)));
+    },
+    close() {
+      if (!error) run(() => parser.write(held).close());
+      held = "";
+      return { root, error, encoding };
+    },
+  };
 }
 
 /** Child elements with this namespace and local name. */

@@ -1,3 +1,5 @@
+import type { XmlElement } from "./parse-xml.ts";
+
 /** One problem a feed check found, with everything a person needs to find it. */
 export interface Finding {
   severity: "error" | "warning";
@@ -44,4 +46,16 @@ export interface FeedCheckContext {
   /** Dates after this instant (plus a small tolerance) are "in the future". */
   now: Date;
   report: (finding: Omit<Finding, "file">) => void;
+}
+
+/**
+ * The rules of one XML feed format for one document, read as a stream: each item is checked as it
+ * closes and then let go; the envelope is checked once the whole document is read.
+ */
+export interface XmlFeedCheck {
+  /** Whether this element, just closed, is an item of the feed (an RSS `<item>`, an Atom `<entry>`). */
+  isItem(element: XmlElement): boolean;
+  checkItem(element: XmlElement): void;
+  /** Check the envelope, then report the items' findings after its own: the document's findings in order. */
+  finish(root: XmlElement): FeedSummary;
 }

@@ -1,5 +1,6 @@
 // The schema compiled by ajv ahead of time (scripts/generate-json-feed-validator.ts): loading ajv
 // and compiling the schema cost each build that generates a feed about 60 ms (issue 7).
+import { createJsonFeedSplit } from "../split-json-feed.ts";
 import { type Validator, validate, validateItem } from "./jsonfeed-1.1.validate.mjs";
 
 /** Asserted on its own: the schema also accepts version 1. */
@@ -36,26 +37,18 @@ export function checkJsonFeedTexts(texts: readonly string[]): string[] {
   return checkByItem(texts) ?? checkJsonFeed(texts.join('""'));
 }
 
-/** Where the items array opens: the key `"items"` at the root's indent. */
-const ITEMS_OPEN = '\n  "items": [';
-/** An item opens and closes at two indents: deeper braces are indented further. */
-const ITEM_OPEN = "\n    {";
-const ITEM_CLOSE = "\n    }";
-const NEXT_ITEM = `,${ITEM_OPEN}`;
-const ITEMS_CLOSE = "\n  ]";
 /**
  * Most characters gathered while looking for the next cut: past this the text is checked whole.
  * Far more than an item's text holds without its HTML, and it keeps the search for a cut that
- * never comes (text not laid out as expected) from taking time that grows with the square of it.
+ * never comes (text not laid out as expected) short.
  */
 const MAX_PART = 64 * 1024;
 
 /**
  * The problems of the feed `texts.join('""')`, found an item at a time; undefined when the text
  * is not laid out as expected, or a part of it does not parse, to be checked whole. The text is
- * cut into the feed up to `"items": [`, each item from `{` to its `}`, the exact `,` and line
- * break between two items, and the rest from the closing `]` on. The feed with an empty `items`
- * (the first and last cuts joined) gets the whole check, and each item the schema of an item.
+ * cut by `createJsonFeedSplit`. The feed with an empty `items` (the first and last cuts joined)
+ * gets the whole check, and each item the schema of an item.
  *
  * When every part is valid, so is the feed: a raw line break is whitespace in JSON, so the parts
  * parse together as the feed with those items, and the schema says nothing of `items` but that
@@ -67,54 +60,24 @@ const MAX_PART = 64 * 1024;
  */
 export function checkByItem(texts: readonly string[]): string[] | undefined {
   const problems: string[] = [];
-  let buffer = "";
-  let next = 0;
-  /** Add the next piece to the buffer; false when there is none, or the buffer is too long to be a part. */
-  const more = (): boolean => {
-    if (next >= texts.length || buffer.length > MAX_PART) return false;
-    buffer += (next > 0 ? '""' : "") + (texts[next++] as string);
-    return true;
-  };
-  /** Where `pattern` first is in the buffer, reading on as needed; -1 when it never comes. */
-  const find = (pattern: string): number => {
-    let from = 0;
-    for (;;) {
-      const at = buffer.indexOf(pattern, from);
-      if (at >= 0) return at;
-      // Only what is added next can complete it.
-      from = Math.max(0, buffer.length - pattern.length + 1);
-      if (!more()) return -1;
-    }
-  };
-  const open = find(ITEMS_OPEN);
-  if (open < 0) return undefined;
-  const head = buffer.slice(0, open + ITEMS_OPEN.length);
-  buffer = buffer.slice(open + ITEMS_OPEN.length);
-  for (let index = 0; ; index++) {
-    // What follows `[` or an item: the next item's `{` (after a comma, but for the first), or the end of the array.
-    const start = index === 0 ? ITEM_OPEN : NEXT_ITEM;
-    const close = index === 0 ? "]" : ITEMS_CLOSE;
-    while (!buffer.startsWith(start) && !buffer.startsWith(close) && (start.startsWith(buffer) || close.startsWith(buffer))) {
-      if (!more()) return undefined;
-    }
-    if (buffer.startsWith(close)) break;
-    if (!buffer.startsWith(start)) return undefined;
-    buffer = buffer.slice(start.length - 1);
-    const end = find(ITEM_CLOSE);
-    if (end < 0) return undefined;
+  const split = createJsonFeedSplit((text, index) => {
     let item: unknown;
     try {
-      item = JSON.parse(buffer.slice(0, end + ITEM_CLOSE.length));
+      item = JSON.parse(text);
     } catch {
-      return undefined;
+      return false;
     }
     problems.push(...problemsOf(validateItem, item, `/items/${index}`));
-    buffer = buffer.slice(end + ITEM_CLOSE.length);
+    return true;
+  }, MAX_PART);
+  for (let next = 0; next < texts.length; next++) {
+    if (!split.write((next > 0 ? '""' : "") + (texts[next] as string))) return undefined;
   }
-  while (next < texts.length) buffer += `""${texts[next++] as string}`;
+  const envelope = split.end();
+  if (envelope === undefined) return undefined;
   let feed: unknown;
   try {
-    feed = JSON.parse(head + buffer);
+    feed = JSON.parse(envelope.head + envelope.tail);
   } catch {
     return undefined;
   }
