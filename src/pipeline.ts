@@ -92,14 +92,14 @@ export interface BuildOptions {
   /** Bytes of article bodies held from their first read to their render. Default BODY_BYTES_KEPT (128 MB). */
   bodyBytesKept?: number;
   /**
-   * Called between batches, between the steps that make a feed written as its items render, and
-   * after a large document is written (with its size in UTF-8 bytes as `freed`: its pieces are
-   * garbage now), to collect the garbage of each (issue 7: without a collection V8 let it pile
-   * up): for example `global.gc` under `node --expose-gc`, which collects on every call. The CLI
-   * passes one that collects only once the heap has grown by 64 MB, counting `freed` as growth
-   * (`cli/collect-garbage.ts`). Default: none.
+   * Called between batches, between the steps that make a feed written as its items render, every
+   * 500 items while such a feed renders, and after a large document is written, to collect the
+   * garbage of each (issue 7: without a collection V8 let it pile up): for example `global.gc`
+   * under `node --expose-gc`, which collects on every call. Always called with no argument (V8's
+   * `gc(true)` is a minor collection only). The CLI passes one that collects only once the heap
+   * has grown by 64 MB (`cli/collect-garbage.ts`). Default: none.
    */
-  collectGarbage?: (freed?: number) => void;
+  collectGarbage?: () => void;
   /** Render worker threads; 0 renders on the main thread. Default: by the articles to render and the cores (`renderArticles`). */
   renderWorkers?: number;
   /**
@@ -545,12 +545,11 @@ async function buildWith(
       // stayed alive after their write until the next document replaced them (issue 7).
       const bytes = stageDocument(format, at);
       // A large document is written out before the next is generated, so the two are never
-      // held at once: the write cannot start while the caller's loop runs (issue 7). Its pieces,
-      // alive at the last collection, are garbage then, and the next document (or the pages)
-      // would otherwise be made on top of them.
+      // held at once: the write cannot start while the caller's loop runs (issue 7). Its pieces
+      // are garbage then, and the next document (or the pages) would otherwise be made on top of them.
       if (bytes >= FLUSH_AFTER_BYTES) {
         await writer?.flush();
-        options.collectGarbage?.(bytes);
+        options.collectGarbage?.();
       }
     }
   };
@@ -637,10 +636,15 @@ async function buildWith(
       let staged = 0;
       const stageSettled = async (all: boolean) => {
         while (staged < outcomes.length && (all || (outcomes[staged] as Outcome).settled)) {
-          const documents = await (outcomes[staged] as Outcome).documents;
+          const documents: (GeneratedDocument | undefined)[] = await (outcomes[staged] as Outcome).documents;
           // Let go once staged: the writer holds the documents until they are written.
           outcomes[staged] = undefined;
-          await stageFeed(batch[staged] as (typeof batch)[number], applied.models[staged] as FeedModel, applied.state, (_format, at) => documents[at] as GeneratedDocument);
+          // Each document let go as it is staged: held here, it outlived its write.
+          await stageFeed(batch[staged] as (typeof batch)[number], applied.models[staged] as FeedModel, applied.state, (_format, at) => {
+            const document = documents[at] as GeneratedDocument;
+            documents[at] = undefined;
+            return document;
+          });
           staged++;
         }
       };

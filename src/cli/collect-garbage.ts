@@ -16,14 +16,12 @@ export const GROWTH_BYTES = 64 * 1024 * 1024;
 /**
  * A collector that runs `collect` once the heap in use (`heapUsed`) is GROWTH_BYTES above what
  * the last run of `collect` left, or at least GROWTH_BYTES before the first, and otherwise does
- * nothing. `freed`, when the caller knows it, is memory that was alive at the last collection and
- * is garbage now (a document just written): it counts as growth, since the heap in use does not
- * show it (issue 7: a large feed's next document was made on top of the last one's pieces).
+ * nothing.
  */
-export function createGrowthCollector(collect: () => void, heapUsed: () => number): (freed?: number) => void {
+export function createGrowthCollector(collect: () => void, heapUsed: () => number): () => void {
   let usedAfter = 0;
-  return (freed = 0) => {
-    if (heapUsed() + freed < usedAfter + GROWTH_BYTES) return;
+  return () => {
+    if (heapUsed() < usedAfter + GROWTH_BYTES) return;
     collect();
     usedAfter = heapUsed();
   };

@@ -25,26 +25,6 @@ describe("collectGarbage (issue 7)", () => {
     expect(collections).toEqual([10 * GROWTH_BYTES, 4 * GROWTH_BYTES]);
   });
 
-  it("counts what the caller says it freed as growth: memory alive at the last collection that the heap in use still shows", () => {
-    let used = 2 * GROWTH_BYTES;
-    const collections: number[] = [];
-    const collect = createGrowthCollector(
-      () => {
-        collections.push(used);
-        used = GROWTH_BYTES;
-      },
-      () => used,
-    );
-    collect();
-    expect(collections).toEqual([2 * GROWTH_BYTES]);
-    // A document of GROWTH_BYTES was written: the heap in use grew by less, but that much is garbage.
-    used = GROWTH_BYTES + 1;
-    collect(GROWTH_BYTES - 2);
-    expect(collections).toHaveLength(1);
-    collect(GROWTH_BYTES - 1);
-    expect(collections).toEqual([2 * GROWTH_BYTES, GROWTH_BYTES + 1]);
-  });
-
   it("uses globalThis.gc when node runs with --expose-gc, and then sets no flag", async () => {
     vi.resetModules();
     const gc = vi.fn();

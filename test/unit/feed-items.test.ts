@@ -5,8 +5,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateAtom } from "../../src/formats/atom.ts";
-import { generateRss } from "../../src/formats/rss.ts";
+import { generateAtom, generateAtomParts } from "../../src/formats/atom.ts";
+import { toCdataContent } from "../../src/formats/feed-workarounds.ts";
+import { generateRss, generateRssParts } from "../../src/formats/rss.ts";
 import type { Author, FeedItem, FeedModel, Media, Term } from "../../src/model/types.ts";
 import { baseItem, baseModel } from "../support/feed-model.ts";
 import { generateLibraryAtom, generateLibraryRss } from "../support/library-items.ts";
@@ -86,6 +87,29 @@ describe("RSS items and Atom entries written without the library (issue 7)", () 
         expect(outcome(() => generateAtom(m))).toBe(outcome(() => generateLibraryAtom(m)));
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it("come in pieces with each item's HTML alone at an odd index, as the gate reads them", () => {
+    // The gate (gate/check-xml.ts) skips the piece between `<![CDATA[` and `]]>` at each odd index.
+    fc.assert(
+      fc.property(model, (m) => {
+        for (const [generateParts, generate] of [
+          [generateRssParts, generateRss],
+          [generateAtomParts, generateAtom],
+        ] as const) {
+          let parts: string[];
+          try {
+            parts = generateParts(m);
+          } catch {
+            continue;
+          }
+          expect(parts.join("")).toBe(generate(m));
+          const html = m.items.filter((item) => item.fullContent).map((item) => toCdataContent(item.html));
+          expect(parts.filter((_, index) => index % 2 === 1)).toEqual([...html, "\n"]);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 
