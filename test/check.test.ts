@@ -191,6 +191,16 @@ describe("check: the pieces", () => {
     expect(checkFeedText("<html></html>", { file: "x.xml", now }).findings[0]?.code).toBe("not-a-feed");
   });
 
+  it("reports a URL holding a lone surrogate (an escape JSON allows) rather than throwing", async () => {
+    const fixture = await readFile(path.join("test/fixtures/check/json-non-ascii-url/feed.json"), "utf8");
+    for (const url of ["\\ud800posts/x", "https://example.com/\\ud800"]) {
+      const text = fixture.replace('"https://example.com/posts/café/"', `"${url}"`);
+      expect(text).not.toBe(fixture);
+      const findings = checkFeedText(text, { file: "feed.json", url: "https://example.com/feed.json", now }).findings;
+      expect(findings.map((finding) => finding.code)).toContain("url-invalid");
+    }
+  });
+
   it("reads RFC 822 dates strictly, weekday included", () => {
     expect(parseRfc822("Sat, 03 May 2025 06:00:00 GMT")).toEqual({ ok: true, date: new Date("2025-05-03T06:00:00Z") });
     expect(parseRfc822("Sat, 03 May 2025 00:00:00 -0600")).toEqual({ ok: true, date: new Date("2025-05-03T06:00:00Z") });

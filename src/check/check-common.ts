@@ -53,6 +53,9 @@ export function checkDate(
   return time;
 }
 
+/** A surrogate that is half of no pair: JSON's `\ud800` escape makes one, and encodeURI throws on it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** A URL field that readers resolve on their own must be absolute http(s). */
 export function checkHttpUrl(
   context: FeedCheckContext,
@@ -64,7 +67,7 @@ export function checkHttpUrl(
   if (value === undefined) return;
   if (value.trim() === "") reportError(context, "url-invalid", where, `${what} is empty; expected an absolute http(s) URL`);
   else if (options.ascii && /[^\x21-\x7e]/.test(value)) {
-    reportError(context, "url-invalid", where, `${what} has spaces or non-ASCII characters: percent-encode them (${JSON.stringify(isHttpUrl(value) ? new URL(value).href : encodeURI(value))}), got ${JSON.stringify(value)}`);
+    reportError(context, "url-invalid", where, `${what} has spaces or non-ASCII characters: percent-encode them (${JSON.stringify(isHttpUrl(value) ? new URL(value).href : encodeURI(value.replace(LONE_SURROGATE, "\uFFFD")))}), got ${JSON.stringify(value)}`);
   }
   else if (!isHttpUrl(value)) {
     const relative = !/^[a-z][a-z0-9+.-]*:/i.test(value);
