@@ -13,9 +13,24 @@ if (args[0] === "preview") {
   process.once("SIGTERM", () => interrupt.abort());
 }
 
+/**
+ * Write to `stream` until its reader has gone (`wirefeed check … | head` closes the pipe: EPIPE),
+ * then nothing more, so the command finishes with its own exit code instead of a crash.
+ */
+function writeUntilClosed(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
 process.exitCode = await main(args, {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: writeUntilClosed(process.stdout),
+  stderr: writeUntilClosed(process.stderr),
   env: process.env,
   cwd: process.cwd(),
   isTTY: process.stderr.isTTY === true,

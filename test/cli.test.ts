@@ -397,3 +397,34 @@ describe("wirefeed preview (through main)", () => {
     }
   });
 });
+
+describe("the bin entry, as a shell pipes it", () => {
+  // Catches: `wirefeed check … | head` crashed with an unhandled EPIPE and a stack trace once
+  // the reader had gone, instead of finishing with the check's own exit code.
+  it("goes quiet when the reader of its output has gone, and exits with the command's code", async () => {
+    const { spawn } = await import("node:child_process");
+    const { createRequire } = await import("node:module");
+    const { pathToFileURL } = await import("node:url");
+    const dir = await makeTempSite({});
+    // 3,000 items without a guid: a warning each, far more than a pipe holds.
+    const items = Array.from({ length: 3000 }, (_, i) => `<item><title>Story ${i}</title><link>https://example.com/${i}</link></item>`).join("\n");
+    const feed = path.join(dir, "rss.xml");
+    await writeFile(
+      feed,
+      `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>T</title><link>https://example.com/</link><description>D</description>\n${items}\n</channel></rss>\n`,
+    );
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+    const child = spawn(process.execPath, ["--import", tsx, path.resolve("bin/wirefeed.ts"), "check", "--strict", "--now", FIXED_NOW, feed], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    // Read one chunk, then close the pipe, as `head` does.
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on("close", (exit) => resolve(exit)));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|at /);
+    // The check's own code: with --strict, its 3,000 warnings fail it.
+    expect(code).toBe(1);
+  }, 60_000);
+});
